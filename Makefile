@@ -1,0 +1,34 @@
+# FarmDesk: `make run` starts the bot, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+
+.PHONY: run test lint bench clean
+
+$(VENV)/.run-installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/.run-installed
+	$(PIP) install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+run: $(VENV)/.run-installed
+	@$(PY) -m bot
+
+test: $(VENV)/.test-installed
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest
+
+lint: $(VENV)/.test-installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: $(VENV)/.test-installed
+	$(PY) -m bench.clients_page
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,1 @@
+"""FarmDesk bot: entry point, settings, wiring and middlewares."""

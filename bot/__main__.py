@@ -1,0 +1,69 @@
+"""`python -m bot`: start FarmDesk with long polling."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+
+from pydantic import ValidationError
+
+from bot.config import Settings
+
+
+def _fail(line: str) -> None:
+    print(f"farmdesk: {line}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def load_settings() -> Settings:
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]).upper() if error["loc"] else "a setting"
+        _fail(f"{name} is not valid: {error['msg']} (see .env.example)")
+    problem = settings.token_problem()
+    if problem:
+        _fail(problem)
+    return settings
+
+
+async def run(settings: Settings) -> None:
+    from bot.app import FarmDesk  # heavy (aiogram's types): imported once settings are sound
+
+    app = FarmDesk(settings)
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, lambda: task and task.cancel())
+    try:
+        await app.run_polling()
+    except asyncio.CancelledError:
+        logging.getLogger("farmdesk").info("stopping")
+    finally:
+        await app.close()
+
+
+def main() -> None:
+    settings = load_settings()
+    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        asyncio.run(run(settings))
+    except TelegramUnauthorizedError:
+        _fail("Telegram refused BOT_TOKEN (Unauthorized): check the token from @BotFather in .env.")
+    except TelegramNetworkError as exc:
+        print(
+            f"farmdesk: cannot reach the Bot API at {settings.bot_api_url}: {exc}", file=sys.stderr
+        )
+        raise SystemExit(1) from None
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,171 @@
+"""Wiring: the Bot, the Dispatcher with its middlewares and routers, storage, scheduler, outbox."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramRetryAfter
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.methods import AnswerCallbackQuery
+from aiogram.types import BotCommand, BotCommandScopeDefault, ErrorEvent
+from aiogram.utils.callback_answer import CallbackAnswerMiddleware
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.config import Settings
+from bot.middlewares import ActorMiddleware, DomainErrorMiddleware
+from bot.outbox import OutboxSender
+from bot.retry import RetryAfterMiddleware
+from handlers import build_routers
+from locales import Translations
+from services.container import Services
+from storage.db import Database
+from storage.fsm import SQLStorage
+from storage.migrate import upgrade
+from storage.models import utcnow
+
+log = logging.getLogger(__name__)
+
+COMMANDS = ("menu", "cancel")
+
+
+def create_bot(settings: Settings) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.bot_api_url))
+    session.middleware(RetryAfterMiddleware())
+    return Bot(
+        settings.bot_token.get_secret_value().strip(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+def create_storage(settings: Settings, db: Database) -> tuple[BaseStorage, BaseEventIsolation]:
+    """Conversation state: Redis when REDIS_URL is set, otherwise our own database."""
+    if settings.redis_url:
+        from aiogram.fsm.storage.redis import RedisStorage
+
+        redis = RedisStorage.from_url(
+            settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True)
+        )
+        return redis, redis.create_isolation()
+    return SQLStorage(db), SimpleEventIsolation()
+
+
+class FarmDesk:
+    """One running installation of the bot."""
+
+    def __init__(self, settings: Settings, *, clock: Callable[[], datetime] = utcnow) -> None:
+        self.settings = settings
+        self.db = Database(settings.database_url)
+        self.translations = Translations()
+        self.services = Services.build(
+            self.db,
+            owner_ids=settings.owner_ids,
+            default_locale=settings.default_locale,
+            clock=clock,
+        )
+        self.bot = create_bot(settings)
+        storage, isolation = create_storage(settings, self.db)
+        self.dp = Dispatcher(
+            storage=storage,
+            events_isolation=isolation,
+            services=self.services,
+            translations=self.translations,
+            settings=settings,
+        )
+        self.dp.update.outer_middleware(
+            ActorMiddleware(self.services, self.translations, settings.default_locale)
+        )
+        for observer in (self.dp.message, self.dp.callback_query):
+            observer.middleware(CallbackAnswerMiddleware())
+            observer.middleware(DomainErrorMiddleware())
+        self.dp.errors.register(self._on_error)
+        self.dp.include_routers(*build_routers())
+        self.dp.startup.register(self._on_startup)
+        self.dp.shutdown.register(self._on_shutdown)
+        self.outbox = OutboxSender(self.bot, self.db, self.translations)
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+
+    async def prepare(self) -> None:
+        """Migrate the database and create what a fresh installation needs."""
+        await upgrade(self.db)
+        await self.services.prepare(self.settings.timezone)
+
+    async def _on_startup(self) -> None:
+        await self.set_commands()
+        self.outbox.start()
+        self.scheduler.add_job(
+            self.outbox.purge,
+            "cron",
+            hour=3,
+            id="outbox-purge",
+            replace_existing=True,
+            misfire_grace_time=3600,
+            coalesce=True,
+        )
+        self.scheduler.start()
+
+    async def _on_shutdown(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        await self.outbox.stop()
+
+    async def set_commands(self) -> None:
+        for locale in self.translations.locales:
+            t = self.translations.get(locale)
+            commands = [BotCommand(command=c, description=t(f"command-{c}")) for c in COMMANDS]
+            language = None if locale == self.settings.default_locale else locale
+            await self.bot.set_my_commands(
+                commands, BotCommandScopeDefault(), language_code=language
+            )
+
+    async def _on_error(self, event: ErrorEvent) -> None:
+        """Anything unexpected: logged, and the member told to try again (never a traceback)."""
+        exc = event.exception
+        if isinstance(exc, TelegramBadRequest) and "message is not modified" in exc.message:
+            return
+        if isinstance(exc, TelegramRetryAfter) or (
+            isinstance(exc, TelegramAPIError) and isinstance(exc.method, AnswerCallbackQuery)
+        ):
+            # Flood control beyond our retries, or a button answered too late: telling the
+            # member with yet another message would only make it worse.
+            log.warning("update %s: %s", event.update.update_id, exc)
+            return
+        log.error("update %s failed", event.update.update_id, exc_info=exc)
+        user = None
+        if event.update.message is not None:
+            user = event.update.message.from_user
+        elif event.update.callback_query is not None:
+            user = event.update.callback_query.from_user
+        if user is None:
+            return
+        actor = await self.services.staff.resolve(
+            user.id, user.full_name, user.username, user.language_code
+        )
+        t = self.translations.get(actor.locale if actor else self.settings.default_locale)
+        try:
+            await self.bot.send_message(user.id, t("error-unexpected"))
+        except Exception:
+            log.exception("could not tell %s about the error", user.id)
+
+    async def run_polling(self) -> None:
+        await self.prepare()
+        await self.bot.delete_webhook(drop_pending_updates=False)
+        await self.dp.start_polling(
+            self.bot,
+            allowed_updates=self.dp.resolve_used_update_types(),
+            handle_signals=False,
+            close_bot_session=False,
+        )
+
+    async def close(self) -> None:
+        await self.dp.storage.close()
+        await self.bot.session.close()
+        await self.db.close()

@@ -1,0 +1,81 @@
+"""Settings, read from the environment and `.env` (see `.env.example`)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+TELEGRAM_API_URL = "https://api.telegram.org"
+_TOKEN_RE = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,64}$")
+
+
+class Settings(BaseSettings):
+    """Everything FarmDesk can be told from outside."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr = SecretStr("")
+    bot_api_url: str = TELEGRAM_API_URL
+    database_url: str = "sqlite+aiosqlite:///data/farmdesk.db"
+    owner_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    default_locale: str = "en"
+    timezone: str = "UTC"
+    redis_url: str | None = None
+    log_level: str = "INFO"
+    data_dir: str = "data"
+
+    @field_validator("owner_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",")]
+            return [int(p) for p in parts if p]
+        if isinstance(value, int):
+            return [value]
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in ("en", "ru"):
+            raise ValueError("DEFAULT_LOCALE must be 'en' or 'ru'")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"TIMEZONE {value!r} is not an IANA time zone name") from exc
+        return value
+
+    @field_validator("redis_url", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("bot_api_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    def token_problem(self) -> str | None:
+        """Say in one line what is wrong with BOT_TOKEN, or None when it looks right."""
+        token = self.bot_token.get_secret_value().strip()
+        if not token:
+            return (
+                "BOT_TOKEN is not set: put BOT_TOKEN=<token> in .env (copy .env.example); "
+                "get a token from @BotFather in Telegram (/newbot)."
+            )
+        if not _TOKEN_RE.match(token):
+            return (
+                "BOT_TOKEN is malformed: it should look like 123456789:AAE... "
+                "as given by @BotFather in Telegram; set it in .env."
+            )
+        return None

@@ -1,0 +1,156 @@
+"""Delivers queued notifications under Telegram's limits; what a restart cuts off goes after it.
+
+Limits: about 25 messages a second overall and one a second per chat. A 429 puts the message back
+with Telegram's `retry_after`; a chat that blocked the bot is marked and skipped; server and
+network errors are retried with back-off, then given up and logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from datetime import timedelta
+from typing import Any
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from sqlalchemy import delete, select
+
+from handlers.notifications import notification_markup
+from locales import Localizer, Translations
+from storage.db import Database
+from storage.models import OutboxMessage, utcnow
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 8
+
+
+def _resolve(t: Localizer, args: dict[str, Any]) -> dict[str, Any]:
+    """Arguments given as ``{"t": key}`` are themselves translated (a role's name, a status)."""
+    return {k: t(v["t"]) if isinstance(v, dict) and "t" in v else v for k, v in args.items()}
+
+
+class RateGate:
+    """At most `per_second` sends overall and one per `chat_interval` seconds per chat."""
+
+    def __init__(self, per_second: float = 25.0, chat_interval: float = 1.0) -> None:
+        self.interval = 1.0 / per_second
+        self.chat_interval = chat_interval
+        self._next_any = 0.0
+        self._next_chat: dict[int, float] = {}
+
+    def chat_ready(self, chat_id: int) -> bool:
+        return self._next_chat.get(chat_id, 0.0) <= time.monotonic()
+
+    async def wait(self, chat_id: int) -> None:
+        now = time.monotonic()
+        ready = max(self._next_any, self._next_chat.get(chat_id, 0.0))
+        if ready > now:
+            await asyncio.sleep(ready - now)
+            now = time.monotonic()
+        self._next_any = now + self.interval
+        self._next_chat[chat_id] = now + self.chat_interval
+        if len(self._next_chat) > 10_000:
+            self._next_chat = {c: t for c, t in self._next_chat.items() if t > now}
+
+
+class OutboxSender:
+    def __init__(
+        self, bot: Bot, db: Database, translations: Translations, *, poll_interval: float = 0.5
+    ) -> None:
+        self.bot = bot
+        self.db = db
+        self.translations = translations
+        self.poll_interval = poll_interval
+        self.gate = RateGate()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="outbox")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                sent = await self.deliver_due()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox: delivery round failed")
+                sent = 0
+            if not sent:
+                await asyncio.sleep(self.poll_interval)
+
+    async def deliver_due(self, limit: int = 50) -> int:
+        """Send what is due now; returns how many messages were handled."""
+        async with self.db.read() as session:
+            due = (
+                await session.scalars(
+                    select(OutboxMessage)
+                    .where(OutboxMessage.status == "pending", OutboxMessage.not_before <= utcnow())
+                    .order_by(OutboxMessage.id)
+                    .limit(limit)
+                )
+            ).all()
+        for message in due:
+            await self.gate.wait(message.chat_id)
+            await self._deliver(message)
+        return len(due)
+
+    async def _deliver(self, message: OutboxMessage) -> None:
+        t = self.translations.get(message.locale)
+        status, error, delay = "sent", None, None
+        try:
+            await self.bot.send_message(
+                message.chat_id,
+                t(message.text_key, **_resolve(t, message.args)),
+                reply_markup=notification_markup(t, message.buttons),
+            )
+        except TelegramRetryAfter as exc:
+            status, error, delay = "pending", str(exc), timedelta(seconds=exc.retry_after)
+        except TelegramForbiddenError as exc:
+            status, error = "blocked", str(exc)
+        except TelegramBadRequest as exc:
+            status, error = "failed", str(exc)
+        except (TelegramServerError, TelegramNetworkError) as exc:
+            attempts = message.attempts + 1
+            status = "pending" if attempts < MAX_ATTEMPTS else "failed"
+            error, delay = str(exc), timedelta(seconds=min(2**attempts, 300))
+        if status != "sent":
+            log.warning("outbox %s → %s: %s", message.id, status, error)
+        async with self.db.write() as session:
+            row = await session.get(OutboxMessage, message.id)
+            if row is None:
+                return
+            row.status, row.last_error = status, error
+            row.attempts += 1
+            if status == "sent":
+                row.sent_at = utcnow()
+            if delay is not None:
+                row.not_before = utcnow() + delay
+
+    async def purge(self, older_than: timedelta = timedelta(days=30)) -> int:
+        """Forget delivered notifications after a while (a scheduled job)."""
+        async with self.db.write() as session:
+            result = await session.execute(
+                delete(OutboxMessage).where(
+                    OutboxMessage.status != "pending",
+                    OutboxMessage.created_at < utcnow() - older_than,
+                )
+            )
+            return result.rowcount or 0

@@ -1,0 +1,19 @@
+"""aiogram routers, keyboards and forms: render and parse, nothing more."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from handlers import clients, fallback, menu, roles, settings, staff
+
+
+def build_routers() -> list[Router]:
+    """Fresh routers for one Dispatcher (a Router can belong to one Dispatcher only)."""
+    return [
+        menu.router(),
+        staff.router(),
+        roles.router(),
+        settings.router(),
+        clients.router(),
+        fallback.router(),  # last: what nothing else took
+    ]

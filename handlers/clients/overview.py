@@ -1,0 +1,231 @@
+"""The Clients overview (search, my clients, sorting, pages), the card, its miners and logs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from handlers.callbacks import ClientCb, MenuCb
+from handlers.clients import views
+from handlers.labels import error_text
+from handlers.render import button, pager, show
+from handlers.states import ClientBrowse
+from locales import Localizer
+from services.actor import Actor
+from services.clients import ClientQuery
+from services.container import Services
+from services.errors import AreaClosed
+from services.permissions import Permission
+
+PER_PAGE = 8
+MINERS_PER_PAGE = 10
+LOGS_PER_PAGE = 6
+
+
+async def _query(state: FSMContext) -> ClientQuery:
+    data = await state.get_data()
+    return ClientQuery(
+        search=data.get("q"), mine=bool(data.get("mine")), sort=data.get("sort", "name")
+    )
+
+
+async def overview(
+    event: Message | CallbackQuery,
+    actor: Actor,
+    t: Localizer,
+    services: Services,
+    state: FSMContext,
+    page: int = 0,
+) -> None:
+    query = await _query(state)
+    result = await services.clients.overview(actor, query, page, PER_PAGE)
+    await state.set_state(ClientBrowse.list)
+    await state.update_data(page=result.page)
+
+    header = [t("clients-title", count=result.total)]
+    if query.search:
+        header.append(t("clients-search-shown", query=query.search))
+    if query.mine:
+        header.append(t("clients-mine-shown"))
+    if result.items:
+        header.append(views.legend(t))
+        body = "\n\n".join(views.entry(t, c) for c in result.items)
+    elif query.search or query.mine:
+        body = t("clients-none-found")
+    else:
+        body = t("clients-empty")
+    text = "\n".join(header) + "\n\n" + body + "\n\n" + t("clients-search-hint")
+
+    rows: list[list[Any]] = []
+    buttons = [
+        button(f"#{c.id} {views.short(c.name, 22)}", ClientCb(action="card", id=c.id).pack())
+        for c in result.items
+    ]
+    rows += [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append(pager(result.page, result.pages, lambda p: ClientCb(action="list", page=p).pack()))
+    rows.append(
+        [
+            button(
+                t("clients-show-all") if query.mine else t("clients-show-mine"),
+                ClientCb(action="mine").pack(),
+            ),
+            button(
+                t("clients-sort-by-id") if query.sort == "name" else t("clients-sort-by-name"),
+                ClientCb(action="sort").pack(),
+            ),
+        ]
+    )
+    if query.search:
+        rows.append([button(t("clients-clear-search"), ClientCb(action="clear").pack())])
+    if actor.can(Permission.CLIENTS_ADD):
+        rows.append([button(t("clients-add"), ClientCb(action="add").pack())])
+    rows.append([button(t("back-menu"), MenuCb(area="main").pack())])
+    await show(event, text, rows)
+
+
+async def client_card(
+    event: Message | CallbackQuery,
+    actor: Actor,
+    t: Localizer,
+    services: Services,
+    client_id: int,
+    *,
+    new: bool = False,
+) -> None:
+    c = await services.clients.card(actor, client_id)
+    zone = (await services.facility.get()).zone
+    rows: list[list[Any]] = [
+        [
+            button(
+                t("client-miners", count=c.miners_total), ClientCb(action="miners", id=c.id).pack()
+            )
+        ]
+    ]
+    actions = []
+    if actor.can(Permission.CLIENTS_EDIT):
+        actions.append(button(t("client-edit"), ClientCb(action="edit", id=c.id).pack()))
+    if actor.can(Permission.LOGS_VIEW):
+        actions.append(button(t("client-logs"), ClientCb(action="logs", id=c.id).pack()))
+    rows.append(actions)
+    rows.append([button(t("client-back-to-list"), ClientCb(action="back").pack())])
+    await show(event, views.card(t, c, zone), rows, new=new)
+
+
+def router() -> Router:
+    r = Router(name="clients-overview")
+
+    @r.callback_query(MenuCb.filter(F.area == "clients"))
+    async def on_open(
+        query: CallbackQuery, actor: Actor, t: Localizer, services: Services, state: FSMContext
+    ) -> None:
+        await state.clear()
+        try:
+            await overview(query, actor, t, services, state)
+        except AreaClosed as closed:  # the seed's troubleshooting list, as a screen
+            await show(
+                query, error_text(t, closed), [[button(t("back-menu"), MenuCb(area="main").pack())]]
+            )
+
+    @r.callback_query(ClientCb.filter(F.action.in_({"list", "back"})))
+    async def on_page(
+        query: CallbackQuery,
+        callback_data: ClientCb,
+        actor: Actor,
+        t: Localizer,
+        services: Services,
+        state: FSMContext,
+    ) -> None:
+        page = callback_data.page
+        if callback_data.action == "back":
+            page = int((await state.get_data()).get("page", 0))
+        await overview(query, actor, t, services, state, page)
+
+    @r.callback_query(ClientCb.filter(F.action.in_({"mine", "sort", "clear"})))
+    async def on_filter(
+        query: CallbackQuery,
+        callback_data: ClientCb,
+        actor: Actor,
+        t: Localizer,
+        services: Services,
+        state: FSMContext,
+    ) -> None:
+        current = await _query(state)
+        if callback_data.action == "mine":
+            await state.update_data(mine=not current.mine)
+        elif callback_data.action == "sort":
+            await state.update_data(sort="id" if current.sort == "name" else "name")
+        else:
+            await state.update_data(q=None)
+        await overview(query, actor, t, services, state)
+
+    @r.message(StateFilter(ClientBrowse.list), F.text, ~F.text.startswith("/"))
+    async def on_search(
+        message: Message, actor: Actor, t: Localizer, services: Services, state: FSMContext
+    ) -> None:
+        await state.update_data(q=(message.text or "").strip()[:64])
+        await overview(message, actor, t, services, state)
+
+    @r.callback_query(ClientCb.filter(F.action == "card"))
+    async def on_card(
+        query: CallbackQuery,
+        callback_data: ClientCb,
+        actor: Actor,
+        t: Localizer,
+        services: Services,
+    ) -> None:
+        await client_card(query, actor, t, services, callback_data.id)
+
+    @r.callback_query(ClientCb.filter(F.action == "miners"))
+    async def on_miners(
+        query: CallbackQuery,
+        callback_data: ClientCb,
+        actor: Actor,
+        t: Localizer,
+        services: Services,
+    ) -> None:
+        c = await services.clients.card(actor, callback_data.id)
+        result = await services.clients.miners(actor, c.id, callback_data.page, MINERS_PER_PAGE)
+        lines = [
+            t("client-miners-title", id=str(c.id), name=views.short(c.name, 40), count=result.total)
+        ]
+        if result.items:
+            lines.append(t("client-miners-legend"))
+            lines += [views.miner_line(m) for m in result.items]
+        else:
+            lines.append(t("client-miners-none"))
+        rows = [
+            pager(
+                result.page,
+                result.pages,
+                lambda p: ClientCb(action="miners", id=c.id, page=p).pack(),
+            ),
+            [button(t("back"), ClientCb(action="card", id=c.id).pack())],
+        ]
+        await show(query, "\n".join(lines), rows)
+
+    @r.callback_query(ClientCb.filter(F.action == "logs"))
+    async def on_logs(
+        query: CallbackQuery,
+        callback_data: ClientCb,
+        actor: Actor,
+        t: Localizer,
+        services: Services,
+    ) -> None:
+        c = await services.clients.card(actor, callback_data.id)
+        result = await services.clients.logs(actor, c.id, callback_data.page, LOGS_PER_PAGE)
+        zone = (await services.facility.get()).zone
+        parts = [t("client-logs-title", id=str(c.id), name=views.short(c.name, 40))]
+        parts += [views.log_entry(t, e, zone) for e in result.items] or [t("client-logs-none")]
+        rows = [
+            pager(
+                result.page, result.pages, lambda p: ClientCb(action="logs", id=c.id, page=p).pack()
+            ),
+            [button(t("back"), ClientCb(action="card", id=c.id).pack())],
+        ]
+        await show(query, "\n\n".join(parts), rows)
+
+    return r

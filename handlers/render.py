@@ -1,0 +1,69 @@
+"""Showing a screen: edit the message a button was on, or send a new one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import (
+    CallbackQuery,
+    InaccessibleMessage,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
+
+from handlers.callbacks import NoopCb
+
+MAX_TEXT = 4096
+Rows = Sequence[Sequence[InlineKeyboardButton]]
+
+
+def button(text: str, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=data)
+
+
+def markup(rows: Rows) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[list(r) for r in rows if r])
+
+
+def pager(page: int, pages: int, make: type | object) -> list[InlineKeyboardButton]:
+    """◀️ 2/5 ▶️ — `make(page)` builds the callback data of a page; nothing when there is one page."""
+    if pages <= 1:
+        return []
+    row = []
+    if page > 0:
+        row.append(button("◀️", make(page - 1)))  # type: ignore[operator]
+    row.append(button(f"{page + 1}/{pages}", NoopCb().pack()))
+    if page < pages - 1:
+        row.append(button("▶️", make(page + 1)))  # type: ignore[operator]
+    return row
+
+
+def fit(text: str) -> str:
+    """Keep a message within Telegram's limit (lists are paginated; this is the last guard)."""
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+
+
+async def show(
+    event: Message | CallbackQuery, text: str, rows: Rows = (), *, new: bool = False
+) -> None:
+    """Edit the message the tapped button is on; otherwise (a command, a typed answer, or
+    `new=True`) send a new message."""
+    keyboard = markup(rows) if rows else None
+    text = fit(text)
+    if isinstance(event, CallbackQuery) and new:
+        await event.bot.send_message(event.from_user.id, text, reply_markup=keyboard)  # type: ignore[union-attr]
+        return
+    if isinstance(event, CallbackQuery):
+        message = event.message
+        if message is not None and not isinstance(message, InaccessibleMessage):
+            try:
+                await message.edit_text(text, reply_markup=keyboard)
+            except TelegramBadRequest as exc:
+                if "message is not modified" not in exc.message:
+                    raise
+            return
+        await event.bot.send_message(event.from_user.id, text, reply_markup=keyboard)  # type: ignore[union-attr]
+        return
+    await event.answer(text, reply_markup=keyboard)

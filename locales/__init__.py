@@ -1,0 +1,85 @@
+"""Translations: Fluent files in ``locales/<lang>/*.ftl`` and a small loader around them."""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Iterable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from fluent.runtime import FluentBundle, FluentResource
+
+log = logging.getLogger(__name__)
+
+LOCALES_DIR = Path(__file__).parent
+SUPPORTED = ("en", "ru")
+
+
+class Html(str):
+    """Text that is already HTML and must not be escaped again when put into a message."""
+
+    __slots__ = ()
+
+
+def _bundle(locale: str, directory: Path) -> FluentBundle:
+    bundle = FluentBundle([locale], use_isolating=False)
+    for path in sorted((directory / locale).glob("*.ftl")):
+        bundle.add_resource(FluentResource(path.read_text(encoding="utf-8")))
+    return bundle
+
+
+class Localizer:
+    """Messages of one language. Calling it formats one message; string args are HTML-escaped."""
+
+    def __init__(self, locale: str, bundle: FluentBundle) -> None:
+        self.locale = locale
+        self._bundle = bundle
+
+    def __call__(self, key: str, **args: Any) -> str:
+        if not self._bundle.has_message(key):
+            log.error("missing translation %r in %s", key, self.locale)
+            return key
+        message = self._bundle.get_message(key)
+        if message.value is None:
+            log.error("translation %r in %s has no value", key, self.locale)
+            return key
+        text, errors = self._bundle.format_pattern(message.value, _prepare(args))
+        for error in errors:
+            log.error("translation %r in %s: %s", key, self.locale, error)
+        return text
+
+    def has(self, key: str) -> bool:
+        return self._bundle.has_message(key)
+
+
+def _prepare(args: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in args.items():
+        if isinstance(value, Html):
+            out[name] = str(value)
+        elif isinstance(value, str):
+            out[name] = html.escape(value, quote=False)
+        elif isinstance(value, bool):
+            out[name] = "yes" if value else "no"
+        elif isinstance(value, (datetime, date)):
+            out[name] = value.isoformat()
+        elif value is None:
+            out[name] = ""
+        else:
+            out[name] = value
+    return out
+
+
+class Translations:
+    """Every supported language, loaded once."""
+
+    def __init__(self, directory: Path = LOCALES_DIR, locales: Iterable[str] = SUPPORTED) -> None:
+        self.locales = tuple(locales)
+        self._localizers = {
+            locale: Localizer(locale, _bundle(locale, directory)) for locale in self.locales
+        }
+
+    def get(self, locale: str | None) -> Localizer:
+        return self._localizers.get(locale or "", self._localizers[self.locales[0]])

@@ -1,0 +1,36 @@
+## Commands, the main menu, shared buttons and errors
+
+command-menu = Main menu
+command-cancel = Cancel the current form
+
+menu-title =
+    <b>{ $facility }</b>
+    { $name } · { $role }
+
+    Choose an area:
+menu-clients = 👥 Clients
+menu-staff = 🧑‍🔧 Staff
+menu-roles = 🛡 Roles
+menu-settings = ⚙️ Settings
+
+back = ⬅️ Back
+back-menu = 🏠 Menu
+cancel = ✖️ Cancel
+form-cancelled = Cancelled. Nothing was saved.
+nothing-to-cancel = There is nothing to cancel.
+
+stranger-refused = Sorry, this bot serves the staff of a hosting facility only. If you work there, ask an administrator for an invite link.
+error-permission = Your role does not allow this. Ask an administrator if you need it.
+error-not-found = This no longer exists. Open the list again.
+error-invalid = This value cannot be accepted.
+error-conflict = This clashes with what is already stored.
+error-generic = This could not be done.
+error-unexpected = Something went wrong on our side. Please try again; if it happens again, tell an administrator.
+
+language-en = English
+language-ru = Русский
+
+open-staff = Open member
+
+button-outdated = This button is outdated. Open the menu again with /menu.
+not-understood = I did not understand that. Use the buttons, or /menu to start over.

@@ -1,0 +1,351 @@
+"""Clients: the overview with per-client counts, the card, add, edit, miners and logs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.actor import Actor
+from services.audit import AuditService, LogEntry
+from services.contacts import clean_text, normalize_email, normalize_messenger, normalize_phone
+from services.errors import Conflict, Invalid, NotFound
+from services.facility import FacilityService
+from services.outbox import notify
+from services.pagination import Page, clamp_page
+from services.permissions import Permission
+from storage.db import Database
+from storage.models import Client, Miner, Staff, utcnow
+from storage.repositories import audit as audit_repo
+from storage.repositories import clients as repo
+
+MINER_STATUSES = ("active", "lowhash", "hanged", "offline", "unknown")
+TASK_CATEGORIES = ("todo", "in_progress", "done")
+EDITABLE = ("name", "email", "manager", "phone", "messenger")
+SORTS = ("name", "id")
+
+
+@dataclass(frozen=True, slots=True)
+class ClientSummary:
+    id: int
+    name: str
+    email: str
+    phone: str | None
+    messenger: str | None
+    manager_id: int
+    manager_name: str
+    version: int
+    created_at: datetime
+    miners: dict[str, int] = field(default_factory=dict)  # status → count
+    tasks: dict[str, int] = field(default_factory=dict)  # category → count
+    bills: int = 0
+
+    @property
+    def miners_total(self) -> int:
+        return sum(self.miners.values())
+
+
+@dataclass(frozen=True, slots=True)
+class MinerLine:
+    id: int
+    model: str | None
+    ip: str | None
+    location: str | None
+    serial: str | None
+    status: str
+    paid: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ClientQuery:
+    """What the overview shows: a search text, only one manager's clients, the order."""
+
+    search: str | None = None
+    mine: bool = False
+    sort: str = "name"
+
+
+def clean_field(name: str, value: Any) -> Any:
+    """Validate one field of a client; raise Invalid with a reason the member can act on."""
+    if name == "name":
+        return clean_text("name", str(value), max_len=128)
+    if name == "email":
+        return normalize_email(str(value))
+    if name == "phone":
+        return normalize_phone(str(value)) if value not in (None, "") else None
+    if name == "messenger":
+        return normalize_messenger(str(value)) if value not in (None, "") else None
+    if name == "manager":
+        return int(value)
+    raise Invalid(name, "unknown-field")
+
+
+class ClientService:
+    def __init__(
+        self,
+        db: Database,
+        audit: AuditService,
+        facility: FacilityService,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.db = db
+        self.audit = audit
+        self.facility = facility
+        self.clock = clock
+
+    async def _require(self, actor: Actor, *permissions: Permission) -> None:
+        """The Clients area is open (plan, switch, clients.view) and `actor` holds `permissions`."""
+        await self.facility.require_clients(actor)
+        actor.require(*permissions)
+
+    # --- reading ----------------------------------------------------------------------------
+
+    async def overview(
+        self, actor: Actor, query: ClientQuery = ClientQuery(), page: int = 0, per_page: int = 8
+    ) -> Page[ClientSummary]:
+        """A page of clients with miners by status, tasks by category and bills, counted in SQL."""
+        await self._require(actor, Permission.CLIENTS_VIEW)
+        search = (query.search or "").strip() or None
+        manager_id = actor.staff_id if query.mine else None
+        sort = query.sort if query.sort in SORTS else "name"
+        async with self.db.read() as session:
+            total = await repo.count(session, search=search, manager_id=manager_id)
+            page = clamp_page(page, total, per_page)
+            rows = await repo.page(
+                session,
+                search=search,
+                manager_id=manager_id,
+                sort=sort,
+                offset=page * per_page,
+                limit=per_page,
+            )
+            items = await self._with_counts(session, rows)
+        return Page(items, page, per_page, total)
+
+    async def _with_counts(self, session: AsyncSession, rows: Any) -> list[ClientSummary]:
+        ids = [client.id for client, _ in rows]
+        if not ids:
+            return []
+        miners = await repo.miner_counts(session, ids)
+        tasks = await repo.task_counts(session, ids)
+        bills = await repo.bill_counts(session, ids)
+        return [
+            ClientSummary(
+                id=c.id,
+                name=c.name,
+                email=c.email,
+                phone=c.phone,
+                messenger=c.messenger,
+                manager_id=c.manager_id,
+                manager_name=manager,
+                version=c.version,
+                created_at=c.created_at,
+                miners=miners.get(c.id, {}),
+                tasks=tasks.get(c.id, {}),
+                bills=bills.get(c.id, 0),
+            )
+            for c, manager in rows
+        ]
+
+    async def card(self, actor: Actor, client_id: int) -> ClientSummary:
+        await self._require(actor, Permission.CLIENTS_VIEW)
+        async with self.db.read() as session:
+            row = (
+                await session.execute(
+                    select(Client, Staff.name)
+                    .join(Staff, Staff.id == Client.manager_id)
+                    .where(Client.id == client_id)
+                )
+            ).first()
+            if row is None:
+                raise NotFound("client", client_id)
+            [summary] = await self._with_counts(session, [row])
+            return summary
+
+    async def find_by_email(self, actor: Actor, email: str) -> ClientSummary | None:
+        await self._require(actor, Permission.CLIENTS_VIEW)
+        async with self.db.read() as session:
+            client = await repo.by_email(session, normalize_email(email))
+        return await self.card(actor, client.id) if client else None
+
+    async def miners(
+        self, actor: Actor, client_id: int, page: int = 0, per_page: int = 10
+    ) -> Page[MinerLine]:
+        await self._require(actor, Permission.CLIENTS_VIEW)
+        async with self.db.read() as session:
+            if await session.get(Client, client_id) is None:
+                raise NotFound("client", client_id)
+            total = await repo.count_miners(session, client_id)
+            page = clamp_page(page, total, per_page)
+            rows = await repo.miners_page(
+                session, client_id, offset=page * per_page, limit=per_page
+            )
+        return Page([_miner_line(m) for m in rows], page, per_page, total)
+
+    async def logs(
+        self, actor: Actor, client_id: int, page: int = 0, per_page: int = 8
+    ) -> Page[LogEntry]:
+        await self._require(actor, Permission.CLIENTS_VIEW, Permission.LOGS_VIEW)
+        async with self.db.read() as session:
+            if await session.get(Client, client_id) is None:
+                raise NotFound("client", client_id)
+        return await self.audit.page(actor, page=page, per_page=per_page, client_id=client_id)
+
+    # --- changing ---------------------------------------------------------------------------
+
+    async def start_edit(self, actor: Actor, client_id: int) -> ClientSummary:
+        """The client as it is when a member starts editing (its version guards the save)."""
+        await self._require(actor, Permission.CLIENTS_EDIT)
+        return await self.card(actor, client_id)
+
+    async def start_add(self, actor: Actor) -> None:
+        """Refuse the add form up front to a member who could not save it."""
+        await self._require(actor, Permission.CLIENTS_ADD)
+
+    async def check_field(
+        self, actor: Actor, name: str, value: Any, *, client_id: int | None = None
+    ) -> Any:
+        """Validate one answer of the add/edit form before the summary (the save checks again)."""
+        await self._require(actor)
+        cleaned = clean_field(name, value)
+        async with self.db.read() as session:
+            await self._check_unique_and_manager(session, name, cleaned, client_id)
+        return cleaned
+
+    async def _check_unique_and_manager(
+        self, session: AsyncSession, name: str, value: Any, client_id: int | None
+    ) -> None:
+        if name == "email":
+            existing = await repo.by_email(session, value)
+            if existing is not None and existing.id != client_id:
+                raise Conflict("email-taken", client_id=existing.id, name=existing.name)
+        if name == "manager":
+            manager = await session.get(Staff, value)
+            if manager is None or not manager.is_active:
+                raise Invalid("manager", "inactive")
+
+    async def add(
+        self,
+        actor: Actor,
+        *,
+        name: str,
+        email: str,
+        manager_id: int,
+        phone: str | None = None,
+        messenger: str | None = None,
+    ) -> ClientSummary:
+        await self._require(actor, Permission.CLIENTS_ADD)
+        values = {
+            "name": clean_field("name", name),
+            "email": clean_field("email", email),
+            "manager": clean_field("manager", manager_id),
+            "phone": clean_field("phone", phone),
+            "messenger": clean_field("messenger", messenger),
+        }
+        now = self.clock()
+        async with self.db.write() as session:
+            for key in ("email", "manager"):
+                await self._check_unique_and_manager(session, key, values[key], None)
+            client = Client(
+                name=values["name"],
+                name_key=values["name"].casefold(),
+                email=values["email"],
+                manager_id=values["manager"],
+                phone=values["phone"],
+                messenger=values["messenger"],
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(client)
+            await session.flush()
+            audit_repo.add(
+                session,
+                actor_id=actor.staff_id,
+                category="client",
+                action="client.created",
+                entity_type="client",
+                entity_id=client.id,
+                client_id=client.id,
+                details={k: v for k, v in values.items() if v is not None},
+                at=now,
+            )
+            await self._tell_manager(session, actor, client)
+        return await self.card(actor, client.id)
+
+    async def edit(
+        self, actor: Actor, client_id: int, name: str, value: Any, *, expected_version: int
+    ) -> ClientSummary:
+        """Change one field. `expected_version` is the version the member saw: if someone saved
+        in between, Conflict("stale") is raised and nothing is written."""
+        await self._require(actor, Permission.CLIENTS_EDIT)
+        if name not in EDITABLE:
+            raise Invalid(name, "unknown-field")
+        cleaned = clean_field(name, value)
+        now = self.clock()
+        async with self.db.write() as session:
+            client = await session.get(Client, client_id)
+            if client is None:
+                raise NotFound("client", client_id)
+            if client.version != expected_version:
+                raise Conflict("stale", client_id=client.id)
+            await self._check_unique_and_manager(session, name, cleaned, client.id)
+            column = "manager_id" if name == "manager" else name
+            old = getattr(client, column)
+            if old == cleaned:
+                return await self._summary(session, client)
+            setattr(client, column, cleaned)
+            if name == "name":
+                client.name_key = cleaned.casefold()
+            client.version += 1
+            client.updated_at = now
+            changes: dict[str, Any] = {name: [old, cleaned]}
+            if name == "manager":
+                names = {
+                    s.id: s.name
+                    for s in (
+                        await session.scalars(select(Staff).where(Staff.id.in_([old, cleaned])))
+                    ).all()
+                }
+                changes = {name: [names.get(old), names.get(cleaned)]}
+            audit_repo.add(
+                session,
+                actor_id=actor.staff_id,
+                category="client",
+                action="client.manager_changed" if name == "manager" else "client.updated",
+                entity_type="client",
+                entity_id=client.id,
+                client_id=client.id,
+                changes=changes,
+                at=now,
+            )
+            if name == "manager":
+                await self._tell_manager(session, actor, client)
+            return await self._summary(session, client)
+
+    async def _summary(self, session: AsyncSession, client: Client) -> ClientSummary:
+        manager = await session.get(Staff, client.manager_id)
+        [summary] = await self._with_counts(session, [(client, manager.name if manager else "")])
+        return summary
+
+    async def _tell_manager(self, session: AsyncSession, actor: Actor, client: Client) -> None:
+        """The member made a client's manager hears of it (unless they did it themselves)."""
+        if client.manager_id == actor.staff_id:
+            return
+        manager = await session.get(Staff, client.manager_id)
+        if manager is not None:
+            notify(
+                session,
+                manager,
+                "notify-client-manager",
+                args={"client": client.name, "id": str(client.id), "by": actor.name},
+                buttons=[{"open": "client", "id": client.id}],
+            )
+
+
+def _miner_line(m: Miner) -> MinerLine:
+    return MinerLine(m.id, m.model, m.ip, m.location, m.serial, m.status, m.paid)

@@ -1,0 +1,144 @@
+"""Facility settings: name, time zone, currency, plan tier and the Client management switch."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from services.actor import Actor
+from services.errors import AreaClosed, Invalid
+from services.permissions import Permission
+from storage.db import Database
+from storage.models import FacilitySettings, utcnow
+from storage.repositories import audit as audit_repo
+
+PLANS = ("free", "basic", "core", "scale", "enterprise")
+CLIENT_PLANS = frozenset({"core", "scale", "enterprise"})
+COMMON_CURRENCIES = ("USD", "EUR", "RUB", "KZT", "USDT", "BTC")
+COMMON_TIMEZONES = (
+    "UTC",
+    "Europe/Moscow",
+    "Asia/Almaty",
+    "Asia/Yekaterinburg",
+    "Asia/Irkutsk",
+    "America/New_York",
+)
+_CURRENCY_RE = re.compile(r"^[A-Z]{3,5}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Facility:
+    name: str
+    timezone: str
+    currency: str
+    plan: str
+    client_management: bool
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def _facility(row: FacilitySettings) -> Facility:
+    return Facility(row.name, row.timezone, row.currency, row.plan, row.client_management)
+
+
+def clean_value(field: str, value: object) -> object:
+    """Validate one setting; raise Invalid with a reason the handler can explain."""
+    if field == "name":
+        text = " ".join(str(value).split())
+        if not 1 <= len(text) <= 64:
+            raise Invalid("name", "length", min=1, max=64)
+        return text
+    if field == "timezone":
+        text = str(value).strip()
+        try:
+            ZoneInfo(text)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise Invalid("timezone", "unknown") from exc
+        return text
+    if field == "currency":
+        text = str(value).strip().upper()
+        if not _CURRENCY_RE.match(text):
+            raise Invalid("currency", "format")
+        return text
+    if field == "plan":
+        text = str(value).strip().lower()
+        if text not in PLANS:
+            raise Invalid("plan", "unknown")
+        return text
+    if field == "client_management":
+        if not isinstance(value, bool):
+            raise Invalid("client_management", "format")
+        return value
+    raise Invalid(field, "unknown-field")
+
+
+class FacilityService:
+    def __init__(self, db: Database, *, clock: Callable[[], datetime] = utcnow) -> None:
+        self.db = db
+        self.clock = clock
+
+    async def ensure_defaults(self, timezone: str) -> None:
+        async with self.db.write() as session:
+            if await session.get(FacilitySettings, 1) is None:
+                session.add(
+                    FacilitySettings(
+                        id=1,
+                        name="Hosting facility",
+                        timezone=timezone,
+                        currency="USD",
+                        plan="core",
+                        client_management=True,
+                        updated_at=self.clock(),
+                    )
+                )
+
+    async def get(self) -> Facility:
+        async with self.db.read() as session:
+            row = await session.get(FacilitySettings, 1)
+            assert row is not None, "facility settings are created on start"
+            return _facility(row)
+
+    async def update(self, actor: Actor, field: str, value: object) -> Facility:
+        actor.require(Permission.SETTINGS_MANAGE)
+        value = clean_value(field, value)
+        async with self.db.write() as session:
+            row = await session.get(FacilitySettings, 1)
+            assert row is not None
+            old = getattr(row, field)
+            if old != value:
+                setattr(row, field, value)
+                row.updated_at = self.clock()
+                audit_repo.add(
+                    session,
+                    actor_id=actor.staff_id,
+                    category="admin",
+                    action="settings.changed",
+                    entity_type="facility",
+                    entity_id=1,
+                    changes={field: [old, value]},
+                    at=self.clock(),
+                )
+            return _facility(row)
+
+    async def require_clients(self, actor: Actor) -> None:
+        """Raise AreaClosed unless the Clients area is open to `actor`."""
+        problems = await self.clients_problems(actor)
+        if problems:
+            raise AreaClosed("clients", problems, (await self.get()).plan)
+
+    async def clients_problems(self, actor: Actor) -> list[str]:
+        """Why the Clients area is closed to `actor` (the seed's FAQ); [] if open."""
+        facility = await self.get()
+        problems = []
+        if not actor.can(Permission.CLIENTS_VIEW):
+            problems.append("permission")
+        if facility.plan not in CLIENT_PLANS:
+            problems.append("plan")
+        if not facility.client_management:
+            problems.append("switch")
+        return problems

@@ -1,0 +1,37 @@
+"""Notifications to staff, queued in the outbox table in the same transaction as the change.
+
+A notification is a translation key with arguments, rendered in the recipient's language when it
+is sent, and optional buttons named by what they open (``{"open": "client", "id": 5}``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import OutboxMessage, Staff
+
+
+def notify(
+    session: AsyncSession,
+    recipient: Staff,
+    text_key: str,
+    *,
+    args: dict[str, Any] | None = None,
+    buttons: list[dict[str, Any]] | None = None,
+    dedup_key: str | None = None,
+) -> None:
+    """Queue a message to one staff member (nothing is queued for a deactivated member)."""
+    if not recipient.is_active:
+        return
+    session.add(
+        OutboxMessage(
+            chat_id=recipient.telegram_id,
+            locale=recipient.locale,
+            text_key=text_key,
+            args=args or {},
+            buttons=buttons,
+            dedup_key=dedup_key,
+        )
+    )

@@ -1,0 +1,81 @@
+"""The audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import AuditEntry, Staff
+
+
+def add(
+    session: AsyncSession,
+    *,
+    actor_id: int | None,
+    category: str,
+    action: str,
+    entity_type: str | None = None,
+    entity_id: int | None = None,
+    client_id: int | None = None,
+    changes: dict[str, Any] | None = None,
+    details: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> AuditEntry:
+    entry = AuditEntry(
+        actor_id=actor_id,
+        category=category,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        client_id=client_id,
+        changes=changes,
+        details=details,
+    )
+    if at is not None:
+        entry.at = at
+    session.add(entry)
+    return entry
+
+
+def _filter(query: Any, client_id: int | None, category: str | None) -> Any:
+    if client_id is not None:
+        query = query.where(AuditEntry.client_id == client_id)
+    if category is not None:
+        query = query.where(AuditEntry.category == category)
+    return query
+
+
+async def count(
+    session: AsyncSession, *, client_id: int | None = None, category: str | None = None
+) -> int:
+    query = _filter(select(func.count(AuditEntry.id)), client_id, category)
+    return int(await session.scalar(query) or 0)
+
+
+async def page(
+    session: AsyncSession,
+    *,
+    offset: int,
+    limit: int,
+    client_id: int | None = None,
+    category: str | None = None,
+) -> Sequence[tuple[AuditEntry, str | None]]:
+    """Entries newest first, each with the actor's name."""
+    query = select(AuditEntry, Staff.name).outerjoin(Staff, Staff.id == AuditEntry.actor_id)
+    query = _filter(query, client_id, category)
+    query = query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).offset(offset).limit(limit)
+    return (await session.execute(query)).all()
+
+
+async def last_refusal_at(session: AsyncSession, telegram_id: int) -> datetime | None:
+    return await session.scalar(
+        select(func.max(AuditEntry.at)).where(
+            AuditEntry.category == "security",
+            AuditEntry.action == "access.refused",
+            AuditEntry.entity_id == telegram_id,
+        )
+    )

@@ -1,0 +1,68 @@
+"""Shared fixtures: a real, migrated SQLite database file and the services on top of it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from services.actor import Actor
+from services.container import Services
+from storage.db import Database
+from storage.migrate import upgrade
+
+OWNER_TG = 1001
+
+
+class Clock:
+    """A clock the test can move forward."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'farmdesk.db'}")
+    await upgrade(database)
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+async def services(db: Database, clock: Clock) -> Services:
+    built = Services.build(db, owner_ids=[OWNER_TG], clock=clock)
+    await built.prepare("Europe/Moscow")
+    return built
+
+
+@pytest.fixture
+async def owner(services: Services) -> Actor:
+    actor = await services.staff.resolve(OWNER_TG, "Olga Owner", "olga", "en")
+    assert actor is not None
+    return actor
+
+
+async def join(
+    services: Services, inviter: Actor, role_code: str, telegram_id: int, name: str
+) -> Actor:
+    """Invite someone with `role_code` and let them accept; returns them as an Actor."""
+    roles = {r.code: r for r in await services.roles.list(inviter)}
+    invite = await services.staff.create_invite(inviter, roles[role_code].id)
+    await services.staff.accept_invite(invite.token, telegram_id, name, None, "en")
+    actor = await services.staff.resolve(telegram_id, name, None, "en")
+    assert actor is not None
+    return actor

@@ -1,0 +1,110 @@
+"""End-to-end: the production wiring, long polling against a fake Bot API on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import FarmDesk
+from bot.config import Settings
+from tests.fakebotapi import FakeBotAPI, TelegramUser
+
+TOKEN = "123456789:AAEexampleexampleexampleexample_TEST"
+OWNER_ID = 1001
+
+
+class RunningBot:
+    """FarmDesk as `python -m bot` runs it, which a test can stop and start again."""
+
+    def __init__(self, settings: Settings, fake: FakeBotAPI) -> None:
+        self.settings = settings
+        self.fake = fake
+        self.app: FarmDesk | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> FarmDesk:
+        app = FarmDesk(self.settings)
+        app.outbox.poll_interval = 0.05
+        feed = app.dp.feed_update
+
+        async def tracked_feed(bot: Any, update: Any, **kwargs: Any) -> Any:
+            try:
+                return await feed(bot, update, **kwargs)
+            finally:
+                self.fake.mark_processed(update.update_id)
+
+        app.dp.feed_update = tracked_feed  # type: ignore[method-assign]
+        polls = len(self.fake.calls_of("getUpdates"))
+        self._task = asyncio.create_task(app.run_polling())
+        for _ in range(500):
+            if len(self.fake.calls_of("getUpdates")) > polls:
+                break
+            if self._task.done():
+                self._task.result()
+            await asyncio.sleep(0.01)
+        else:
+            raise TimeoutError("the bot did not start polling")
+        self.app = app
+        return app
+
+    async def stop(self) -> None:
+        if self.app is None:
+            return
+        await self.app.dp.stop_polling()
+        assert self._task is not None
+        await asyncio.wait_for(self._task, 10)
+        await self.app.close()
+        self.app = None
+
+    async def restart(self) -> FarmDesk:
+        await self.stop()
+        return await self.start()
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotAPI]:
+    server = FakeBotAPI(TOKEN)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, fake: FakeBotAPI) -> Settings:
+    return Settings(
+        _env_file=None,
+        bot_token=TOKEN,
+        bot_api_url=fake.base_url,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'farmdesk.db'}",
+        owner_ids=[OWNER_ID],
+        timezone="Europe/Moscow",
+        data_dir=str(tmp_path / "data"),
+    )
+
+
+@pytest.fixture
+async def bot(settings: Settings, fake: FakeBotAPI) -> AsyncIterator[RunningBot]:
+    running = RunningBot(settings, fake)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+@pytest.fixture
+def owner(fake: FakeBotAPI) -> TelegramUser:
+    return fake.user(OWNER_ID, "Olga", last_name="Owner", username="olga")
+
+
+async def invite(owner: TelegramUser, role_label: str) -> str:
+    """The Owner makes an invite link for `role_label`; returns its start token."""
+    await owner.send("/menu")
+    await owner.tap("Staff")
+    await owner.tap("Invite")
+    await owner.tap(role_label)
+    text = owner.last.plain
+    link = next(word for word in text.split() if word.startswith("https://t.me/"))
+    return link.split("start=", 1)[1]
