@@ -108,3 +108,14 @@ async def invite(owner: TelegramUser, role_label: str) -> str:
     text = owner.last.plain
     link = next(word for word in text.split() if word.startswith("https://t.me/"))
     return link.split("start=", 1)[1]
+
+
+async def join(
+    fake: FakeBotAPI, owner: TelegramUser, role_label: str, user_id: int, name: str
+) -> TelegramUser:
+    """Invite a new member and let them in; waits for the Owner's notice so screens stay put."""
+    token = await invite(owner, role_label)
+    member = fake.user(user_id, name)
+    await member.send(f"/start {token}")
+    await owner.wait_for(lambda m: f"{name} accepted your invite" in m.plain)
+    return member
