@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -101,16 +102,15 @@ class FarmDesk:
     async def _on_startup(self) -> None:
         await self.set_commands()
         self.outbox.start()
-        self.scheduler.add_job(
-            self.outbox.purge,
-            "cron",
-            hour=3,
-            id="outbox-purge",
-            replace_existing=True,
-            misfire_grace_time=3600,
-            coalesce=True,
-        )
+        self._schedule()
         self.scheduler.start()
+
+    def _schedule(self) -> None:
+        """Jobs with fixed ids; their state lives in the database, so a run twice is harmless."""
+        add = partial(
+            self.scheduler.add_job, replace_existing=True, coalesce=True, misfire_grace_time=3600
+        )
+        add(self.outbox.purge, "cron", hour=3, id="outbox-purge")
 
     async def _on_shutdown(self) -> None:
         if self.scheduler.running:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +21,21 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-async def upgrade(db: Database, revision: str = "head") -> None:
-    """Bring the schema up to `revision`; a no-op when it is there already."""
-
-    def _run(connection: Any) -> None:
+async def _run(db: Database, step: Callable[[Config, str], None], revision: str) -> None:
+    def run(connection: Any) -> None:
         config = alembic_config(db.url)
         config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        step(config, revision)
 
     async with db.write_engine.begin() as conn:
-        await conn.run_sync(_run)
+        await conn.run_sync(run)
+
+
+async def upgrade(db: Database, revision: str = "head") -> None:
+    """Bring the schema up to `revision`; a no-op when it is there already."""
+    await _run(db, command.upgrade, revision)
+
+
+async def downgrade(db: Database, revision: str) -> None:
+    """Take the schema back to `revision` (for developers; FarmDesk never does this itself)."""
+    await _run(db, command.downgrade, revision)
