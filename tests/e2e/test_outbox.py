@@ -1,0 +1,89 @@
+"""The notification outbox against the fake Bot API: limits, 429, blocked chats, restarts."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.outbox import OutboxSender
+from services.outbox import notify
+from storage.models import OutboxMessage, Staff, utcnow
+from tests.e2e.conftest import OWNER_ID, RunningBot
+from tests.fakebotapi import FakeBotAPI
+
+
+async def queue(bot: RunningBot, *, text_key: str = "notify-role-changed", **args: object) -> int:
+    async with bot.app.db.write() as session:
+        owner = await session.scalar(select(Staff).where(Staff.telegram_id == OWNER_ID))
+        assert owner is not None
+        notify(session, owner, text_key, args=args or {"role": {"t": "role-manager"}})
+        await session.flush()
+        return int(await session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id.desc())))
+
+
+async def status(bot: RunningBot, message_id: int) -> OutboxMessage:
+    async with bot.app.db.read() as session:
+        row = await session.get(OutboxMessage, message_id)
+        assert row is not None
+        return row
+
+
+async def settled(bot: RunningBot, message_id: int) -> OutboxMessage:
+    """The row once the sender has recorded the outcome (it does so right after sending)."""
+    for _ in range(200):
+        row = await status(bot, message_id)
+        if row.status != "pending":
+            return row
+        await asyncio.sleep(0.02)
+    raise TimeoutError(f"outbox {message_id} is still pending")
+
+
+async def test_a_queued_notice_is_delivered_in_the_recipients_language(
+    bot: RunningBot, fake: FakeBotAPI
+) -> None:
+    owner = fake.user(OWNER_ID, "Olga")
+    message_id = await queue(bot)
+    await owner.wait_for(lambda m: m.plain == "Your role is now Manager.")
+    row = await settled(bot, message_id)
+    assert row.status == "sent" and row.sent_at is not None
+
+
+async def test_flood_control_puts_the_notice_back_and_blocked_chats_are_marked(
+    bot: RunningBot, fake: FakeBotAPI
+) -> None:
+    await bot.stop()  # deliver by hand, deterministically
+    app = await bot.start()
+    await app.outbox.stop()
+    sender = OutboxSender(app.bot, app.db, app.translations)
+
+    # the session retries twice (1 s each), then the sender takes the third 429's retry_after
+    fake.fail_next("sendMessage", error_code=429, retry_after=1, times=2)
+    fake.fail_next("sendMessage", error_code=429, retry_after=30)
+    first = await queue(bot)
+    await sender.deliver_due()
+    row = await status(bot, first)
+    assert row.status == "pending" and row.not_before > utcnow() + timedelta(seconds=20)
+    assert await sender.deliver_due() == 0  # not due yet
+
+    fake.fail_next(
+        "sendMessage", error_code=403, description="Forbidden: bot was blocked by the user"
+    )
+    async with app.db.write() as session:
+        (await session.get(OutboxMessage, first)).not_before = utcnow()
+    await sender.deliver_due()
+    assert (await status(bot, first)).status == "blocked"
+
+
+async def test_what_a_restart_interrupted_is_delivered_after_it(
+    bot: RunningBot, fake: FakeBotAPI
+) -> None:
+    app = bot.app
+    await app.outbox.stop()
+    message_id = await queue(bot)
+    await bot.restart()
+    owner = fake.user(OWNER_ID, "Olga")
+    await owner.wait_for(lambda m: m.plain == "Your role is now Manager.")
+    assert (await settled(bot, message_id)).status == "sent"
+    assert len([m for m in owner.messages() if m.plain == "Your role is now Manager."]) == 1
