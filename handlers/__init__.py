@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import clients, fallback, menu, roles, settings, staff
+from handlers import clients, fallback, logs, menu, roles, settings, staff
 
 
 def build_routers() -> list[Router]:
@@ -15,5 +15,6 @@ def build_routers() -> list[Router]:
         roles.router(),
         settings.router(),
         clients.router(),
+        logs.router(),
         fallback.router(),  # last: what nothing else took
     ]

@@ -26,6 +26,11 @@ class SettingsCb(CallbackData, prefix="se"):
     value: str = ""
 
 
+class LogCb(CallbackData, prefix="lg"):
+    cat: str = ""  # an audit category; empty for all
+    page: int = 0
+
+
 class NoopCb(CallbackData, prefix="x"):
     """A button that only shows information (a page counter)."""
 

@@ -7,7 +7,7 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from handlers.callbacks import MenuCb, NoopCb, RoleCb, SettingsCb, StaffCb
+from handlers.callbacks import LogCb, MenuCb, NoopCb, RoleCb, SettingsCb, StaffCb
 from handlers.labels import error_text, role_label
 from handlers.render import button, show
 from locales import Localizer
@@ -29,6 +29,8 @@ async def main_menu(
         rows.append([button(t("menu-staff"), StaffCb(action="list").pack())])
     if actor.can(Permission.ROLES_MANAGE):
         rows.append([button(t("menu-roles"), RoleCb(action="list").pack())])
+    if actor.can(Permission.LOGS_VIEW):
+        rows.append([button(t("menu-logs"), LogCb().pack())])
     rows.append([button(t("menu-settings"), SettingsCb(action="show").pack())])
     await show(event, text, rows)
 

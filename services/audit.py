@@ -7,10 +7,13 @@ from datetime import datetime
 from typing import Any
 
 from services.actor import Actor
+from services.errors import Invalid
 from services.pagination import Page, clamp_page
 from services.permissions import Permission
 from storage.db import Database
 from storage.repositories import audit as audit_repo
+
+CATEGORIES = ("client", "miner", "task", "general", "admin", "security")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +43,8 @@ class AuditService:
         category: str | None = None,
     ) -> Page[LogEntry]:
         actor.require(Permission.LOGS_VIEW)
+        if category is not None and category not in CATEGORIES:
+            raise Invalid("category", "unknown")
         async with self.db.read() as session:
             total = await audit_repo.count(session, client_id=client_id, category=category)
             page = clamp_page(page, total, per_page)

@@ -127,6 +127,7 @@ class RoleService:
                 entity_type="role",
                 entity_id=role.id,
                 changes={permission.value: [had, not had]},
+                details={"name": role.name},
                 at=self.clock(),
             )
             return RoleDetails(

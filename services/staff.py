@@ -402,7 +402,10 @@ class StaffService:
                     action="staff.role_changed",
                     entity_type="staff",
                     entity_id=staff.id,
-                    changes={"role": [old_role.code, new_role.code]},
+                    changes={
+                        "role": [old_role.name or old_role.code, new_role.name or new_role.code]
+                    },
+                    details={"name": staff.name},
                     at=self.clock(),
                 )
                 notify(
@@ -427,6 +430,7 @@ class StaffService:
                     entity_type="staff",
                     entity_id=staff.id,
                     changes={"active": [not active, active]},
+                    details={"name": staff.name},
                     at=self.clock(),
                 )
             return member(staff, role)

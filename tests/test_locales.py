@@ -9,6 +9,7 @@ from fluent.syntax import FluentParser, ast
 from fluent.syntax.visitor import Visitor
 
 from locales import LOCALES_DIR, SUPPORTED, Translations
+from services.audit import CATEGORIES
 from services.clients import EDITABLE, MINER_STATUSES, TASK_CATEGORIES
 from services.permissions import DEFAULT_ROLES, Permission
 
@@ -79,6 +80,7 @@ def test_generated_keys_exist() -> None:
     generated |= {f"field-{f}" for f in EDITABLE}
     generated |= {f"client-ask-{f}" for f in EDITABLE}
     generated |= {f"clients-closed-{p}" for p in ("permission", "plan", "switch")}
+    generated |= {f"logs-category-{c}" for c in ("all", *CATEGORIES)}
     assert generated - english == set()
 
 

@@ -12,6 +12,7 @@ from aiogram.types import CallbackQuery, Message
 from handlers.callbacks import ClientCb, MenuCb
 from handlers.clients import views
 from handlers.labels import error_text
+from handlers.logs import log_entry
 from handlers.render import button, pager, show
 from handlers.states import ClientBrowse
 from locales import Localizer
@@ -219,7 +220,7 @@ def router() -> Router:
         result = await services.clients.logs(actor, c.id, callback_data.page, LOGS_PER_PAGE)
         zone = (await services.facility.get()).zone
         parts = [t("client-logs-title", id=str(c.id), name=views.short(c.name, 40))]
-        parts += [views.log_entry(t, e, zone) for e in result.items] or [t("client-logs-none")]
+        parts += [log_entry(t, e, zone) for e in result.items] or [t("client-logs-none")]
         rows = [
             pager(
                 result.page, result.pages, lambda p: ClientCb(action="logs", id=c.id, page=p).pack()

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import html
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers.labels import local_time
 from locales import Html, Localizer
-from services.audit import LogEntry
 from services.clients import MINER_STATUSES, TASK_CATEGORIES, ClientSummary, MinerLine
 
 STATUS_ICONS = {"active": "🟢", "lowhash": "🟡", "hanged": "🟠", "offline": "🔴", "unknown": "⚪️"}
@@ -76,32 +74,6 @@ def miner_line(m: MinerLine) -> str:
     where = m.ip or m.location or m.serial or f"#{m.id}"
     icon, model = STATUS_ICONS.get(m.status, "⚪️"), html.escape(m.model or "?")
     return f"{icon} {model} · {html.escape(where)} · 👤{PAID_ICONS[m.paid]}"
-
-
-def _value(t: Localizer, value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return t("switch-on") if value else t("switch-off")
-    return short(str(value), 80)
-
-
-def log_entry(t: Localizer, e: LogEntry, zone: ZoneInfo) -> str:
-    """One entry of a client's log: when, who, what changed (old → new)."""
-    head = t("log-head", at=local_time(e.at, zone), who=e.actor_name or t("log-system"))
-    key = f"log-{e.action.replace('.', '-').replace('_', '-')}"
-    lines = [head, t(key) if t.has(key) else e.action]
-    for field, pair in e.changes.items():
-        old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
-        label = t(f"field-{field}") if t.has(f"field-{field}") else field
-        lines.append(t("log-change", field=label, old=_value(t, old), new=_value(t, new)))
-    if e.action == "client.created":
-        for field in ("name", "email", "phone", "messenger"):
-            if e.details.get(field):
-                lines.append(
-                    f"{t(f'field-{field}')}: {html.escape(short(str(e.details[field]), 80))}"
-                )
-    return "\n".join(lines)
 
 
 def legend(t: Localizer) -> Html:

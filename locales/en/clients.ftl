@@ -56,9 +56,6 @@ client-miners-none = This client has no miners yet.
 
 client-logs-title = <b>#{ $id } { $name }</b> · logs
 client-logs-none = Nothing has been logged for this client yet.
-log-head = <b>{ $at }</b> · { $who }
-log-system = FarmDesk
-log-change = { $field }: { $old } → { $new }
 log-client-created = Client created
 log-client-updated = Client changed
 log-client-manager-changed = Manager changed

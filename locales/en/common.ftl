@@ -34,3 +34,38 @@ open-staff = Open member
 
 button-outdated = This button is outdated. Open the menu again with /menu.
 not-understood = I did not understand that. Use the buttons, or /menu to start over.
+
+## The audit log
+
+menu-logs = 📜 Logs
+logs-title = <b>Logs</b> · { $category } · { $count }
+logs-none = Nothing has been logged here yet.
+logs-category-all = All
+logs-category-client = Clients
+logs-category-miner = Miners
+logs-category-task = Tasks
+logs-category-general = General
+logs-category-admin = Admin
+logs-category-security = Security
+log-head = <b>{ $at }</b> · { $who }
+log-system = FarmDesk
+log-change = { $field }: { $old } → { $new }
+log-staff-role-changed = Role changed
+log-staff-activated = Member reactivated
+log-staff-deactivated = Member deactivated
+log-staff-language = Language changed
+log-staff-owner-from-settings = Owner added from the settings
+log-invite-created = Invite created
+log-invite-revoked = Invite revoked
+log-invite-accepted = Invite accepted
+log-role-created = Role created
+log-role-permission = Permission switched
+log-settings-changed = Facility settings changed
+log-access-refused = A stranger was refused
+field-role = Role
+field-active = Active
+field-locale = Language
+field-timezone = Time zone
+field-currency = Currency
+field-plan = Plan
+field-client-management = Client management

@@ -56,9 +56,6 @@ client-miners-none = У этого клиента пока нет майнеро
 
 client-logs-title = <b>#{ $id } { $name }</b> · журнал
 client-logs-none = По этому клиенту пока ничего не записано.
-log-head = <b>{ $at }</b> · { $who }
-log-system = FarmDesk
-log-change = { $field }: { $old } → { $new }
 log-client-created = Клиент создан
 log-client-updated = Клиент изменён
 log-client-manager-changed = Сменён менеджер

@@ -34,3 +34,38 @@ open-staff = Открыть сотрудника
 
 button-outdated = Эта кнопка устарела. Откройте меню заново: /menu.
 not-understood = Не понял. Пользуйтесь кнопками или начните заново: /menu.
+
+## Журнал
+
+menu-logs = 📜 Журнал
+logs-title = <b>Журнал</b> · { $category } · { $count }
+logs-none = Здесь пока ничего не записано.
+logs-category-all = Всё
+logs-category-client = Клиенты
+logs-category-miner = Майнеры
+logs-category-task = Задачи
+logs-category-general = Общее
+logs-category-admin = Администрирование
+logs-category-security = Безопасность
+log-head = <b>{ $at }</b> · { $who }
+log-system = FarmDesk
+log-change = { $field }: { $old } → { $new }
+log-staff-role-changed = Роль изменена
+log-staff-activated = Сотрудник снова активен
+log-staff-deactivated = Сотрудник отключён
+log-staff-language = Язык изменён
+log-staff-owner-from-settings = Владелец добавлен из настроек
+log-invite-created = Приглашение создано
+log-invite-revoked = Приглашение отозвано
+log-invite-accepted = Приглашение принято
+log-role-created = Роль создана
+log-role-permission = Право переключено
+log-settings-changed = Настройки площадки изменены
+log-access-refused = Отказано постороннему
+field-role = Роль
+field-active = Активен
+field-locale = Язык
+field-timezone = Часовой пояс
+field-currency = Валюта
+field-plan = Тариф
+field-client-management = Управление клиентами

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from handlers.callbacks import SettingsCb, StaffCb
 from storage.models import AuditEntry
-from tests.e2e.conftest import RunningBot, invite
+from tests.e2e.conftest import RunningBot, invite, join
 from tests.fakebotapi import FakeBotAPI, TelegramUser
 
 
@@ -196,3 +196,31 @@ async def test_clients_area_explains_what_to_check(bot: RunningBot, owner: Teleg
     text = owner.last.plain
     assert text.startswith("The Clients area is not available.")
     assert "plan is Basic" in text and "Client management is off" in text
+
+
+async def test_the_logs_area_shows_who_changed_what(
+    bot: RunningBot, fake: FakeBotAPI, owner: TelegramUser
+) -> None:
+    await join(fake, owner, "Newbie", 9009, "Nina")
+    await owner.send("/menu")
+    await owner.tap("Staff")
+    await owner.tap("Nina")
+    await owner.tap("Change role")
+    await owner.tap("Accountant")
+    await owner.send("/menu")
+    await owner.tap("Settings")
+    await owner.tap("Plan")
+    await owner.tap("Scale")
+    await owner.send("/menu")
+    await owner.tap("Logs")
+    text = owner.last.plain
+    assert text.startswith("Logs · All")
+    assert "Role changed · Nina\nRole: Newbie → Accountant" in text
+    assert "Facility settings changed\nPlan: Core → Scale" in text
+    assert "Olga Owner" in text
+    await owner.tap("Security")
+    assert "Nothing has been logged here yet." in owner.last.plain
+    stranger = fake.user(31337, "Mallory")
+    await stranger.send("hello")
+    await owner.tap("Security")
+    assert "A stranger was refused · Mallory" in owner.last.plain
