@@ -19,12 +19,10 @@ from services.outbox import notify
 from services.pagination import Page, clamp_page
 from services.permissions import Permission
 from storage.db import Database
-from storage.models import Client, Miner, Staff, utcnow
+from storage.models import MINER_STATUSES, TASK_CATEGORIES, Client, Miner, Staff, utcnow
 from storage.repositories import audit as audit_repo
 from storage.repositories import clients as repo
 
-MINER_STATUSES = ("active", "lowhash", "hanged", "offline", "unknown")
-TASK_CATEGORIES = ("todo", "in_progress", "done")
 EDITABLE = ("name", "email", "manager", "phone", "messenger")
 SORTS = ("name", "id")
 
@@ -114,58 +112,39 @@ class ClientService:
         manager_id = actor.staff_id if query.mine else None
         sort = query.sort if query.sort in SORTS else "name"
         async with self.db.read() as session:
-            total = await repo.count(session, search=search, manager_id=manager_id)
-            page = clamp_page(page, total, per_page)
-            rows = await repo.page(
+            rows = await repo.summaries(
                 session,
                 search=search,
                 manager_id=manager_id,
                 sort=sort,
-                offset=page * per_page,
+                offset=max(page, 0) * per_page,
                 limit=per_page,
             )
-            items = await self._with_counts(session, rows)
-        return Page(items, page, per_page, total)
-
-    async def _with_counts(self, session: AsyncSession, rows: Any) -> list[ClientSummary]:
-        ids = [client.id for client, _ in rows]
-        if not ids:
-            return []
-        miners = await repo.miner_counts(session, ids)
-        tasks = await repo.task_counts(session, ids)
-        bills = await repo.bill_counts(session, ids)
-        return [
-            ClientSummary(
-                id=c.id,
-                name=c.name,
-                email=c.email,
-                phone=c.phone,
-                messenger=c.messenger,
-                manager_id=c.manager_id,
-                manager_name=manager,
-                version=c.version,
-                created_at=c.created_at,
-                miners=miners.get(c.id, {}),
-                tasks=tasks.get(c.id, {}),
-                bills=bills.get(c.id, 0),
-            )
-            for c, manager in rows
-        ]
+            if rows:
+                total = int(rows[0].total)
+            else:  # an empty list, or a page past its end (the list shrank between two taps)
+                total = await repo.count(session, search=search, manager_id=manager_id)
+                if total:
+                    page = clamp_page(page, total, per_page)
+                    rows = await repo.summaries(
+                        session,
+                        search=search,
+                        manager_id=manager_id,
+                        sort=sort,
+                        offset=page * per_page,
+                        limit=per_page,
+                    )
+        return Page(
+            [_summary(row) for row in rows], clamp_page(page, total, per_page), per_page, total
+        )
 
     async def card(self, actor: Actor, client_id: int) -> ClientSummary:
         await self._require(actor, Permission.CLIENTS_VIEW)
         async with self.db.read() as session:
-            row = (
-                await session.execute(
-                    select(Client, Staff.name)
-                    .join(Staff, Staff.id == Client.manager_id)
-                    .where(Client.id == client_id)
-                )
-            ).first()
-            if row is None:
-                raise NotFound("client", client_id)
-            [summary] = await self._with_counts(session, [row])
-            return summary
+            row = await repo.summary(session, client_id)
+        if row is None:
+            raise NotFound("client", client_id)
+        return _summary(row)
 
     async def find_by_email(self, actor: Actor, email: str) -> ClientSummary | None:
         await self._require(actor, Permission.CLIENTS_VIEW)
@@ -328,9 +307,10 @@ class ClientService:
             return await self._summary(session, client)
 
     async def _summary(self, session: AsyncSession, client: Client) -> ClientSummary:
-        manager = await session.get(Staff, client.manager_id)
-        [summary] = await self._with_counts(session, [(client, manager.name if manager else "")])
-        return summary
+        await session.flush()
+        row = await repo.summary(session, client.id)
+        assert row is not None
+        return _summary(row)
 
     async def _tell_manager(self, session: AsyncSession, actor: Actor, client: Client) -> None:
         """The member made a client's manager hears of it (unless they did it themselves)."""
@@ -345,6 +325,24 @@ class ClientService:
                 args={"client": client.name, "id": str(client.id), "by": actor.name},
                 buttons=[{"open": "client", "id": client.id}],
             )
+
+
+def _summary(row: Any) -> ClientSummary:
+    """A client row with its counts (columns m_<status>, t_<category>, bills) as a summary."""
+    return ClientSummary(
+        id=row.id,
+        name=row.name,
+        email=row.email,
+        phone=row.phone,
+        messenger=row.messenger,
+        manager_id=row.manager_id,
+        manager_name=row.manager_name,
+        version=row.version,
+        created_at=row.created_at,
+        miners={s: n for s in MINER_STATUSES if (n := getattr(row, f"m_{s}"))},
+        tasks={c: n for c in TASK_CATEGORIES if (n := getattr(row, f"t_{c}"))},
+        bills=row.bills,
+    )
 
 
 def _miner_line(m: Miner) -> MinerLine:

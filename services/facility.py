@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -78,9 +79,15 @@ def clean_value(field: str, value: object) -> object:
 
 
 class FacilityService:
+    """The facility's settings, read on nearly every screen: kept in memory for a few seconds
+    (another bot process sees a change within `CACHE_SECONDS`; this one at once)."""
+
+    CACHE_SECONDS = 5.0
+
     def __init__(self, db: Database, *, clock: Callable[[], datetime] = utcnow) -> None:
         self.db = db
         self.clock = clock
+        self._cached: tuple[float, Facility] | None = None
 
     async def ensure_defaults(self, timezone: str) -> None:
         async with self.db.write() as session:
@@ -98,10 +105,15 @@ class FacilityService:
                 )
 
     async def get(self) -> Facility:
+        now = time.monotonic()
+        if self._cached is not None and now - self._cached[0] < self.CACHE_SECONDS:
+            return self._cached[1]
         async with self.db.read() as session:
             row = await session.get(FacilitySettings, 1)
             assert row is not None, "facility settings are created on start"
-            return _facility(row)
+            facility = _facility(row)
+        self._cached = (now, facility)
+        return facility
 
     async def update(self, actor: Actor, field: str, value: object) -> Facility:
         actor.require(Permission.SETTINGS_MANAGE)
@@ -123,7 +135,9 @@ class FacilityService:
                     changes={field: [old, value]},
                     at=self.clock(),
                 )
-            return _facility(row)
+            facility = _facility(row)
+        self._cached = None  # the next read sees the committed row
+        return facility
 
     async def require_clients(self, actor: Actor) -> None:
         """Raise AreaClosed unless the Clients area is open to `actor`."""

@@ -54,6 +54,10 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+MINER_STATUSES = ("active", "lowhash", "hanged", "offline", "unknown")
+TASK_CATEGORIES = ("todo", "in_progress", "done")
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

@@ -22,7 +22,7 @@ async def test_owner_start_shows_the_menu_and_commands_are_set_per_language(
     await owner.send("/start")
     menu = owner.last
     assert "Hosting facility" in menu.plain and "Olga Owner · Owner" in menu.plain
-    assert labels(menu) == ["👥 Clients", "🧑‍🔧 Staff", "🛡 Roles", "⚙️ Settings"]
+    assert labels(menu) == ["👥 Clients", "🧑‍🔧 Staff", "🛡 Roles", "📜 Logs", "⚙️ Settings"]
     english = fake.commands[(json.dumps({"type": "default"}, sort_keys=True), "")]
     russian = fake.commands[(json.dumps({"type": "default"}, sort_keys=True), "ru")]
     assert [c["command"] for c in english] == ["menu", "cancel"]
@@ -139,7 +139,13 @@ async def test_language_switch(bot: RunningBot, owner: TelegramUser) -> None:
     await owner.tap("Русский")
     assert owner.last.plain.startswith("Настройки")
     await owner.send("/menu")
-    assert labels(owner.last) == ["👥 Клиенты", "🧑‍🔧 Сотрудники", "🛡 Роли", "⚙️ Настройки"]
+    assert labels(owner.last) == [
+        "👥 Клиенты",
+        "🧑‍🔧 Сотрудники",
+        "🛡 Роли",
+        "📜 Журнал",
+        "⚙️ Настройки",
+    ]
 
 
 async def test_flood_control_429_is_retried(
