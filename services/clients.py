@@ -267,7 +267,8 @@ class ClientService:
         cleaned = clean_field(name, value)
         now = self.clock()
         async with self.db.write() as session:
-            client = await session.get(Client, client_id)
+            # Locked: on PostgreSQL two saves run side by side, and both would see the old version.
+            client = await session.get(Client, client_id, with_for_update=True)
             if client is None:
                 raise NotFound("client", client_id)
             if client.version != expected_version:

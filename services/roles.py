@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from services.actor import Actor
 from services.errors import Conflict, Invalid, NotFound, PermissionDenied
@@ -79,10 +79,9 @@ class RoleService:
                 raise NotFound("role", template_id)
             if template.code == OWNER or not may_assign(actor, template):
                 raise PermissionDenied("role.template")
-            taken = await session.scalar(
-                select(func.count(Role.id)).where(func.lower(Role.name) == name.lower())
-            )
-            if taken:
+            # Compared here: SQLite's lower() folds only ASCII ("Смена" and "СМЕНА" would differ).
+            names = await session.scalars(select(Role.name).where(Role.name.is_not(None)))
+            if any(other.casefold() == name.casefold() for other in names):
                 raise Conflict("role-name-taken", name=name)
             code = f"custom_{self.clock():%y%m%d%H%M%S%f}"[:32]
             role = Role(code=code, name=name, is_system=False, rank=template.rank)
@@ -106,7 +105,8 @@ class RoleService:
         """Switch one flag of a custom role on or off."""
         actor.require(Permission.ROLES_MANAGE)
         async with self.db.write() as session:
-            role = await session.get(Role, role_id)
+            # Locked: two flags switched at once (PostgreSQL) must not rewrite each other's set.
+            role = await session.get(Role, role_id, with_for_update=True)
             if role is None:
                 raise NotFound("role", role_id)
             if role.is_system:

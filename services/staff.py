@@ -283,7 +283,8 @@ class StaffService:
         """Turn the bearer of a valid invite into staff with the invite's role."""
         now = self.clock()
         async with self.db.write() as session:
-            invite = await repo.invite_by_hash(session, hash_token(token))
+            # Locked, so that two people opening one link at once (PostgreSQL) are not both let in.
+            invite = await repo.invite_by_hash(session, hash_token(token), for_update=True)
             if invite is None or invite.revoked_at is not None:
                 raise NotFound("invite")
             if invite.used_at is not None:

@@ -50,8 +50,11 @@ async def staff_with_roles(
     return (await session.execute(query.offset(offset).limit(limit))).all()
 
 
-async def invite_by_hash(session: AsyncSession, token_hash: str) -> Invite | None:
-    return await session.scalar(select(Invite).where(Invite.token_hash == token_hash))
+async def invite_by_hash(
+    session: AsyncSession, token_hash: str, *, for_update: bool = False
+) -> Invite | None:
+    query = select(Invite).where(Invite.token_hash == token_hash)
+    return await session.scalar(query.with_for_update() if for_update else query)
 
 
 async def count_staff_with_role(session: AsyncSession, role_id: int) -> int:
