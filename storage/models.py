@@ -388,6 +388,13 @@ class AuditEntry(Base):
 
 
 class ExportJob(Base):
+    """An export request: queued → running → done | failed; done → expired when its files go.
+
+    `file_path` is the job's folder (relative to the exports folder), `file_size` the bytes of all
+    its files; `parts` lists each file (an export over the upload limit is split into several):
+    ``[{"name": ..., "size": ..., "file_id": <Telegram file id once sent, or null>}]``.
+    """
+
     __tablename__ = "export_jobs"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -396,7 +403,8 @@ class ExportJob(Base):
     params: Mapped[dict[str, Any]] = mapped_column(JSON)
     file_path: Mapped[str | None] = mapped_column(String(255))
     file_size: Mapped[int | None] = mapped_column(BigInteger)
-    telegram_file_id: Mapped[str | None] = mapped_column(String(255))
+    parts: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # builds started (restarts count)
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

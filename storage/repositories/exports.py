@@ -1,0 +1,379 @@
+"""Export jobs, and the statements that read each kind of exported data.
+
+The data statements are plain Core selects (rows, not ORM objects) in a fixed column order that
+services/export_sheets.py maps to spreadsheet columns; `stream` reads them through a server-side
+cursor in batches, so an export of 100,000 miners never holds more than one batch in memory.
+`clients` is a list of client ids, or None for every client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Row, Select, and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from storage.models import (
+    AuditEntry,
+    Bill,
+    Client,
+    ClientPricing,
+    ConsumptionDaily,
+    ExportJob,
+    Miner,
+    OutboxMessage,
+    Payment,
+    Staff,
+    Task,
+    TaskField,
+    TaskManager,
+    TaskMiner,
+    TaskStatus,
+    TaskType,
+)
+from storage.repositories.clients import escape_like
+
+Clients = Sequence[int] | None
+
+# --- jobs ----------------------------------------------------------------------------------------
+
+
+def add_job(
+    session: AsyncSession, *, staff_id: int, params: dict[str, Any], at: datetime
+) -> ExportJob:
+    job = ExportJob(
+        requested_by=staff_id, status="queued", params=params, attempts=0, created_at=at
+    )
+    session.add(job)
+    return job
+
+
+async def job_with_requester(session: AsyncSession, job_id: int) -> tuple[ExportJob, Staff] | None:
+    row = (
+        await session.execute(
+            select(ExportJob, Staff)
+            .join(Staff, Staff.id == ExportJob.requested_by)
+            .where(ExportJob.id == job_id)
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+async def count_jobs(session: AsyncSession, staff_id: int) -> int:
+    query = select(func.count(ExportJob.id)).where(ExportJob.requested_by == staff_id)
+    return int(await session.scalar(query) or 0)
+
+
+async def jobs_page(
+    session: AsyncSession, staff_id: int, *, offset: int, limit: int
+) -> Sequence[ExportJob]:
+    """A member's exports, newest first."""
+    rows = await session.scalars(
+        select(ExportJob)
+        .where(ExportJob.requested_by == staff_id)
+        .order_by(ExportJob.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return rows.all()
+
+
+async def first_queued(session: AsyncSession) -> ExportJob | None:
+    return await session.scalar(
+        select(ExportJob).where(ExportJob.status == "queued").order_by(ExportJob.id).limit(1)
+    )
+
+
+async def unfinished(session: AsyncSession) -> Sequence[ExportJob]:
+    rows = await session.scalars(
+        select(ExportJob).where(ExportJob.status.in_(("queued", "running"))).order_by(ExportJob.id)
+    )
+    return rows.all()
+
+
+async def with_files_before(session: AsyncSession, moment: datetime) -> Sequence[ExportJob]:
+    """Finished jobs whose files were made before `moment` and are still kept."""
+    rows = await session.scalars(
+        select(ExportJob)
+        .where(
+            ExportJob.status.in_(("done", "failed")),
+            ExportJob.file_path.is_not(None),
+            ExportJob.finished_at < moment,
+        )
+        .order_by(ExportJob.id)
+    )
+    return rows.all()
+
+
+def _searched(query: Select[Any], search: str | None) -> Select[Any]:
+    """Clients whose name or email contains `search`, or whose ID it is (like the overview)."""
+    if not search:
+        return query
+    pattern = f"%{escape_like(search.casefold())}%"
+    conditions = [
+        Client.name_key.like(pattern, escape="\\"),
+        Client.email.like(pattern, escape="\\"),
+    ]
+    digits = search.lstrip("#")
+    if digits.isdigit():
+        conditions.append(Client.id == int(digits))
+    return query.where(or_(*conditions))
+
+
+async def count_choices(session: AsyncSession, search: str | None) -> int:
+    return int(await session.scalar(_searched(select(func.count(Client.id)), search)) or 0)
+
+
+async def choices(
+    session: AsyncSession, search: str | None, *, offset: int, limit: int
+) -> list[tuple[int, str]]:
+    """A page of clients to tick, by name: (id, name)."""
+    query = _searched(select(Client.id, Client.name), search)
+    rows = await session.execute(
+        query.order_by(Client.name_key, Client.id).offset(offset).limit(limit)
+    )
+    return [(i, n) for i, n in rows]
+
+
+async def notice_exists(session: AsyncSession, dedup_key: str) -> bool:
+    found = await session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.dedup_key == dedup_key)
+    )
+    return found is not None
+
+
+async def client_names(session: AsyncSession, ids: Sequence[int]) -> list[tuple[int, str]]:
+    rows = await session.execute(
+        select(Client.id, Client.name).where(Client.id.in_(ids)).order_by(Client.id)
+    )
+    return [(i, n) for i, n in rows]
+
+
+async def task_field_names(session: AsyncSession) -> dict[str, str]:
+    """The extra fields of every task manager: id (as tasks.extra keys it) → name."""
+    rows = await session.execute(select(TaskField.id, TaskField.name))
+    return {str(i): n for i, n in rows}
+
+
+async def count_clients(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.count(Client.id))) or 0)
+
+
+# --- reading the data ------------------------------------------------------------------------
+
+
+async def stream(
+    session: AsyncSession, statement: Select[Any], batch: int
+) -> AsyncIterator[Sequence[Row[Any]]]:
+    """The rows of `statement` in lists of at most `batch`, read through a server-side cursor."""
+    connection = await session.connection()
+    result = await connection.stream(statement.execution_options(yield_per=batch))
+    async for rows in result.partitions(batch):
+        yield rows
+
+
+def _of(column: Any, clients: Clients) -> Any:
+    return column.in_(clients) if clients is not None else column.is_not(None)
+
+
+def profiles(clients: Clients) -> Select[Any]:
+    """id, name, email, phone, messenger, manager, created_at, updated_at, miners,
+    price_per_kwh_e4, hosting_fee_minor, markup_bp, service_cost_minor"""
+    miners = select(func.count(Miner.id)).where(Miner.client_id == Client.id).scalar_subquery()
+    return (
+        select(
+            Client.id,
+            Client.name,
+            Client.email,
+            Client.phone,
+            Client.messenger,
+            Staff.name,
+            Client.created_at,
+            Client.updated_at,
+            miners,
+            ClientPricing.price_per_kwh_e4,
+            ClientPricing.hosting_fee_minor,
+            ClientPricing.markup_bp,
+            ClientPricing.service_cost_minor,
+        )
+        .join(Staff, Staff.id == Client.manager_id)
+        .outerjoin(ClientPricing, ClientPricing.client_id == Client.id)
+        .where(_of(Client.id, clients))
+        .order_by(Client.id)
+    )
+
+
+def miners(clients: Clients) -> Select[Any]:
+    """client_id, client, id, model, submodel, serial, mac, ip, worker, location,
+    nominal_power_w, status, paid, created_at"""
+    return (
+        select(
+            Miner.client_id,
+            Client.name,
+            Miner.id,
+            Miner.model,
+            Miner.submodel,
+            Miner.serial,
+            Miner.mac,
+            Miner.ip,
+            Miner.worker,
+            Miner.location,
+            Miner.nominal_power_w,
+            Miner.status,
+            Miner.paid,
+            Miner.created_at,
+        )
+        .join(Client, Client.id == Miner.client_id)
+        .where(_of(Miner.client_id, clients))
+        .order_by(Miner.client_id, Miner.id)
+    )
+
+
+def tasks(clients: Clients, start: datetime, end: datetime) -> Select[Any]:
+    """Tasks that existed in [start, end) and were changed in it or are not done yet.
+
+    client_id, client, id, task manager, type, status, summary, description, priority, due_date,
+    assignee, reporter, miners, created_at, updated_at, extra ({field id: value})"""
+    assignee, reporter = aliased(Staff), aliased(Staff)
+    miners = (
+        select(func.count(TaskMiner.miner_id)).where(TaskMiner.task_id == Task.id).scalar_subquery()
+    )
+    return (
+        select(
+            Task.client_id,
+            Client.name,
+            Task.id,
+            TaskManager.name,
+            TaskType.name,
+            TaskStatus.name,
+            Task.summary,
+            Task.description,
+            Task.priority,
+            Task.due_date,
+            assignee.name,
+            reporter.name,
+            miners,
+            Task.created_at,
+            Task.updated_at,
+            Task.extra,
+        )
+        .join(Client, Client.id == Task.client_id)
+        .join(TaskManager, TaskManager.id == Task.manager_id)
+        .join(TaskStatus, TaskStatus.id == Task.status_id)
+        .outerjoin(TaskType, TaskType.id == Task.type_id)
+        .outerjoin(assignee, assignee.id == Task.assignee_id)
+        .outerjoin(reporter, reporter.id == Task.reporter_id)
+        .where(
+            _of(Task.client_id, clients),
+            Task.created_at < end,
+            or_(Task.updated_at >= start, TaskStatus.category != "done"),
+        )
+        .order_by(Task.client_id, Task.id)
+    )
+
+
+def bills(clients: Clients, first_month: str, last_month: str) -> Select[Any]:
+    """Bills of the billing months the period touches.
+
+    client_id, client, id, period, currency, consumption_wh, price_per_kwh_e4, markup_bp,
+    hosting_minor, service_cost_minor, total_minor, paid_minor, status, created_at"""
+    paid = (
+        select(func.coalesce(func.sum(Payment.amount_minor), 0))
+        .where(Payment.bill_id == Bill.id)
+        .scalar_subquery()
+    )
+    return (
+        select(
+            Bill.client_id,
+            Client.name,
+            Bill.id,
+            Bill.period,
+            Bill.currency,
+            Bill.consumption_wh,
+            Bill.price_per_kwh_e4,
+            Bill.markup_bp,
+            Bill.hosting_minor,
+            Bill.service_cost_minor,
+            Bill.total_minor,
+            paid,
+            Bill.status,
+            Bill.created_at,
+        )
+        .join(Client, Client.id == Bill.client_id)
+        .where(_of(Bill.client_id, clients), Bill.period.between(first_month, last_month))
+        .order_by(Bill.client_id, Bill.period)
+    )
+
+
+def payments(clients: Clients, first_day: date, last_day: date) -> Select[Any]:
+    """Payments dated in the period.
+
+    client_id, client, id, bill_id, bill period, paid_on, amount_minor, currency, method,
+    recorded by, created_at"""
+    return (
+        select(
+            Bill.client_id,
+            Client.name,
+            Payment.id,
+            Bill.id,
+            Bill.period,
+            Payment.paid_on,
+            Payment.amount_minor,
+            Bill.currency,
+            Payment.method,
+            Staff.name,
+            Payment.created_at,
+        )
+        .join(Bill, Bill.id == Payment.bill_id)
+        .join(Client, Client.id == Bill.client_id)
+        .outerjoin(Staff, Staff.id == Payment.created_by)
+        .where(_of(Bill.client_id, clients), Payment.paid_on.between(first_day, last_day))
+        .order_by(Bill.client_id, Payment.paid_on, Payment.id)
+    )
+
+
+def consumption(clients: Clients, first_day: date, last_day: date) -> Select[Any]:
+    """client_id, client, day, energy_wh"""
+    return (
+        select(
+            ConsumptionDaily.client_id,
+            Client.name,
+            ConsumptionDaily.day,
+            ConsumptionDaily.energy_wh,
+        )
+        .join(Client, Client.id == ConsumptionDaily.client_id)
+        .where(
+            _of(ConsumptionDaily.client_id, clients),
+            ConsumptionDaily.day.between(first_day, last_day),
+        )
+        .order_by(ConsumptionDaily.client_id, ConsumptionDaily.day)
+    )
+
+
+def logs(clients: Clients, start: datetime, end: datetime) -> Select[Any]:
+    """Client-related audit entries in [start, end).
+
+    at, client_id, client, who, category, action, entity_type, entity_id, changes, details"""
+    return (
+        select(
+            AuditEntry.at,
+            AuditEntry.client_id,
+            Client.name,
+            Staff.name,
+            AuditEntry.category,
+            AuditEntry.action,
+            AuditEntry.entity_type,
+            AuditEntry.entity_id,
+            AuditEntry.changes,
+            AuditEntry.details,
+        )
+        .join(Client, Client.id == AuditEntry.client_id)
+        .outerjoin(Staff, Staff.id == AuditEntry.actor_id)
+        .where(
+            and_(_of(AuditEntry.client_id, clients), AuditEntry.at >= start, AuditEntry.at < end)
+        )
+        .order_by(AuditEntry.at, AuditEntry.id)
+    )
