@@ -21,6 +21,7 @@ from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.config import Settings
+from bot.exports import ExportWorker
 from bot.middlewares import ActorMiddleware, DomainErrorMiddleware
 from bot.outbox import OutboxSender
 from bot.retry import RetryAfterMiddleware
@@ -53,7 +54,7 @@ def create_storage(settings: Settings, db: Database) -> tuple[BaseStorage, BaseE
         from aiogram.fsm.storage.redis import RedisStorage
 
         redis = RedisStorage.from_url(
-            settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True)
+            settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True, with_bot_id=True)
         )
         return redis, redis.create_isolation()
     return SQLStorage(db), SimpleEventIsolation()
@@ -71,6 +72,7 @@ class FarmDesk:
             owner_ids=settings.owner_ids,
             default_locale=settings.default_locale,
             clock=clock,
+            data_dir=settings.data_dir,
         )
         self.bot = create_bot(settings)
         storage, isolation = create_storage(settings, self.db)
@@ -92,6 +94,7 @@ class FarmDesk:
         self.dp.startup.register(self._on_startup)
         self.dp.shutdown.register(self._on_shutdown)
         self.outbox = OutboxSender(self.bot, self.db, self.translations)
+        self.exports = ExportWorker(self.bot, self.services, self.translations, self.outbox.gate)
         self.scheduler = AsyncIOScheduler(timezone=UTC)
 
     async def prepare(self) -> None:
@@ -102,6 +105,7 @@ class FarmDesk:
     async def _on_startup(self) -> None:
         await self.set_commands()
         self.outbox.start()
+        self.exports.start()
         self._schedule()
         self.scheduler.start()
 
@@ -111,10 +115,14 @@ class FarmDesk:
             self.scheduler.add_job, replace_existing=True, coalesce=True, misfire_grace_time=3600
         )
         add(self.outbox.purge, "cron", hour=3, id="outbox-purge")
+        add(self.services.exports.purge, "cron", hour=3, minute=30, id="exports-purge")
+        add(self.services.imports.purge, "cron", hour=3, minute=45, id="imports-purge")
+        add(self.services.tasks.remind_due, "cron", minute=5, id="task-reminders")
 
     async def _on_shutdown(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        await self.exports.stop()
         await self.outbox.stop()
 
     async def set_commands(self) -> None:

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import clients, fallback, logs, menu, roles, settings, staff
+from handlers import (
+    clients,
+    exports,
+    fallback,
+    logs,
+    menu,
+    miners,
+    roles,
+    settings,
+    staff,
+    tasks,
+)
 
 
 def build_routers() -> list[Router]:
@@ -16,5 +27,8 @@ def build_routers() -> list[Router]:
         settings.router(),
         clients.router(),
         logs.router(),
+        tasks.router(),
+        exports.router(),
+        miners.router(),
         fallback.router(),  # last: what nothing else took
     ]

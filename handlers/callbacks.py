@@ -40,3 +40,64 @@ class ClientCb(CallbackData, prefix="cl"):
     id: int = 0
     page: int = 0
     arg: str = ""
+
+
+class TaskCb(CallbackData, prefix="tk"):
+    """The Tasks area and task cards. `TaskCb(action="new", client=…)` or `(…, miner=…)`
+    starts a new task for a client or for one miner."""
+
+    action: str
+    id: int = 0
+    page: int = 0
+    arg: str = ""
+    client: int = 0
+    miner: int = 0
+
+
+class TaskFormCb(CallbackData, prefix="tf"):
+    """A step of the new-task form; the answers so far are in the FSM data."""
+
+    action: str
+    value: str = ""
+
+
+class TaskManagerCb(CallbackData, prefix="tm"):
+    action: str
+    id: int = 0
+    value: str = ""
+
+
+class AssetCb(CallbackData, prefix="as"):
+    action: str
+    id: int = 0
+    client: int = 0
+    page: int = 0
+    arg: str = ""
+
+
+class ExportCb(CallbackData, prefix="ex"):
+    """The export form (chosen clients, period and data are in the FSM data) and the Exports
+    list. `arg` carries a preset, a kind of data, a month (YYYYMM) or a day (YYYYMMDD)."""
+
+    action: str
+    id: int = 0
+    page: int = 0
+    arg: str = ""
+
+
+class MinerCb(CallbackData, prefix="mn"):
+    """The Miners area: list pages, filters, ticks, selections and mass actions (the filter and
+    the selection are in the FSM data)."""
+
+    action: str
+    id: int = 0
+    page: int = 0
+    arg: str = ""
+
+
+class ImportCb(CallbackData, prefix="mi"):
+    """A miner import's preview; `key` is the import's id (16 hex digits), `n` a row of it."""
+
+    action: str
+    key: str = ""
+    n: int = 0

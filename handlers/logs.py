@@ -30,9 +30,14 @@ def _value(t: Localizer, field: str, value: Any) -> str:
     """A stored value in words: roles, plans, switches and flags by their names."""
     if value is None or value == "":
         return "—"
+    if isinstance(value, bool) and field == "paid":
+        return t("log-value-paid") if value else t("log-value-unpaid")
     if isinstance(value, bool):
         return t("switch-on") if value else t("switch-off")
     text = str(value)
+    named = {"status": f"status-{text}", "task-priority": f"task-priority-{text}"}.get(field)
+    if named and t.has(named):
+        return t(named)
     if field == "role" and text in DEFAULT_ROLES:
         return t(f"role-{text.replace('_', '-')}")
     if field == "plan" and t.has(f"plan-{text}"):

@@ -7,7 +7,7 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from handlers.callbacks import LogCb, MenuCb, NoopCb, RoleCb, SettingsCb, StaffCb
+from handlers.callbacks import ExportCb, LogCb, MenuCb, NoopCb, RoleCb, SettingsCb, StaffCb
 from handlers.labels import error_text, role_label
 from handlers.render import button, show
 from locales import Localizer
@@ -25,6 +25,12 @@ async def main_menu(
     rows = []
     if actor.can(Permission.CLIENTS_VIEW):
         rows.append([button(t("menu-clients"), MenuCb(area="clients").pack())])
+    if actor.can(Permission.MINERS_VIEW):
+        rows.append([button(t("menu-miners"), MenuCb(area="miners").pack())])
+    if actor.can(Permission.TASKS_VIEW):
+        rows.append([button(t("menu-tasks"), MenuCb(area="tasks").pack())])
+    if actor.can(Permission.CLIENTS_VIEW) and actor.can(Permission.CLIENTS_EXPORT):
+        rows.append([button(t("menu-exports"), ExportCb(action="files").pack())])
     if actor.can(Permission.STAFF_MANAGE):
         rows.append([button(t("menu-staff"), StaffCb(action="list").pack())])
     if actor.can(Permission.ROLES_MANAGE):

@@ -6,13 +6,15 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
 
-from handlers.callbacks import ClientCb, StaffCb
+from handlers.callbacks import ClientCb, ExportCb, StaffCb, TaskCb
 from handlers.render import button, markup
 from locales import Localizer
 
 _OPENERS = {
     "staff": lambda i: StaffCb(action="card", id=i).pack(),
     "client": lambda i: ClientCb(action="card", id=i).pack(),
+    "task": lambda i: TaskCb(action="card", id=i).pack(),
+    "exports": lambda i: ExportCb(action="files").pack(),
 }
 
 

@@ -5,12 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
+from services.assets import AssetService
 from services.audit import AuditService
 from services.clients import ClientService
+from services.exports import ExportService
 from services.facility import FacilityService
+from services.import_store import ImportStore
+from services.imports import ImportService
+from services.miners import MinerService
 from services.roles import RoleService
 from services.staff import StaffService
+from services.task_managers import TaskManagerService
+from services.tasks import TaskService
 from storage.db import Database
 from storage.models import utcnow
 
@@ -23,6 +31,12 @@ class Services:
     facility: FacilityService
     audit: AuditService
     clients: ClientService
+    task_managers: TaskManagerService
+    tasks: TaskService
+    assets: AssetService
+    exports: ExportService
+    miners: MinerService
+    imports: ImportService
 
     @classmethod
     def build(
@@ -32,6 +46,7 @@ class Services:
         owner_ids: Iterable[int] = (),
         default_locale: str = "en",
         clock: Callable[[], datetime] = utcnow,
+        data_dir: str | Path = "data",
     ) -> Services:
         audit = AuditService(db)
         facility = FacilityService(db, clock=clock)
@@ -42,6 +57,14 @@ class Services:
             facility=facility,
             audit=audit,
             clients=ClientService(db, audit, facility, clock=clock),
+            task_managers=TaskManagerService(db, clock=clock),
+            tasks=TaskService(db, facility, clock=clock),
+            assets=AssetService(db, clock=clock),
+            exports=ExportService(db, facility, directory=Path(data_dir) / "exports", clock=clock),
+            miners=MinerService(db, facility, clock=clock),
+            imports=ImportService(
+                db, facility, ImportStore(Path(data_dir) / "imports"), clock=clock
+            ),
         )
 
     async def prepare(self, timezone: str) -> None:
@@ -49,3 +72,4 @@ class Services:
         await self.roles.ensure_defaults()
         await self.staff.sync_owners()
         await self.facility.ensure_defaults(timezone)
+        await self.task_managers.ensure_defaults()

@@ -61,7 +61,7 @@ async def test_overview_counts_search_mine_sort(services: Services, owner, db) -
                 for i, s in enumerate(["active", "active", "offline", "hanged", "unknown"])
             ],
         )
-        tm = TaskManager(name="Maintenance", is_builtin=True)
+        tm = TaskManager(name="Installations")  # "Maintenance" is made on start
         session.add(tm)
         await session.flush()
         todo = TaskStatus(manager_id=tm.id, name="To do", category="todo")

@@ -8,6 +8,9 @@ from pathlib import Path
 from fluent.syntax import FluentParser, ast
 from fluent.syntax.visitor import Visitor
 
+from handlers.exports.texts import GENERATED_KEYS as export_keys
+from handlers.miners.views import GENERATED_KEYS as miner_keys
+from handlers.tasks.views import generated_keys as task_keys
 from locales import LOCALES_DIR, SUPPORTED, Translations
 from services.audit import CATEGORIES
 from services.clients import EDITABLE, MINER_STATUSES, TASK_CATEGORIES
@@ -81,6 +84,9 @@ def test_generated_keys_exist() -> None:
     generated |= {f"client-ask-{f}" for f in EDITABLE}
     generated |= {f"clients-closed-{p}" for p in ("permission", "plan", "switch")}
     generated |= {f"logs-category-{c}" for c in ("all", *CATEGORIES)}
+    generated |= task_keys()
+    generated |= export_keys
+    generated |= miner_keys
     assert generated - english == set()
 
 

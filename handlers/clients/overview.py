@@ -9,12 +9,13 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from handlers.callbacks import ClientCb, MenuCb
+from handlers.callbacks import ClientCb, ExportCb, MenuCb, MinerCb
 from handlers.clients import views
 from handlers.labels import error_text
 from handlers.logs import log_entry
 from handlers.render import button, pager, show
 from handlers.states import ClientBrowse
+from handlers.tasks.links import client_task_rows
 from locales import Localizer
 from services.actor import Actor
 from services.clients import ClientQuery
@@ -84,6 +85,8 @@ async def overview(
         rows.append([button(t("clients-clear-search"), ClientCb(action="clear").pack())])
     if actor.can(Permission.CLIENTS_ADD):
         rows.append([button(t("clients-add"), ClientCb(action="add").pack())])
+    if actor.can(Permission.CLIENTS_EXPORT):
+        rows.append([button(t("clients-export"), ExportCb(action="new").pack())])
     rows.append([button(t("back-menu"), MenuCb(area="main").pack())])
     await show(event, text, rows)
 
@@ -106,12 +109,17 @@ async def client_card(
             )
         ]
     ]
+    if actor.can(Permission.MINERS_VIEW):
+        rows[0].append(button(t("client-miners-area"), MinerCb(action="open", id=c.id).pack()))
     actions = []
     if actor.can(Permission.CLIENTS_EDIT):
         actions.append(button(t("client-edit"), ClientCb(action="edit", id=c.id).pack()))
     if actor.can(Permission.LOGS_VIEW):
         actions.append(button(t("client-logs"), ClientCb(action="logs", id=c.id).pack()))
+    if actor.can(Permission.CLIENTS_EXPORT):
+        actions.append(button(t("client-export"), ExportCb(action="new", id=c.id).pack()))
     rows.append(actions)
+    rows += client_task_rows(t, actor, c.id, c.tasks)
     rows.append([button(t("client-back-to-list"), ClientCb(action="back").pack())])
     await show(event, views.card(t, c, zone), rows, new=new)
 

@@ -62,6 +62,8 @@ log-role-created = Role created
 log-role-permission = Permission switched
 log-settings-changed = Facility settings changed
 log-access-refused = A stranger was refused
+log-value-paid = 🟢 paid
+log-value-unpaid = 🔴 unpaid
 field-role = Role
 field-active = Active
 field-locale = Language
@@ -69,3 +71,8 @@ field-timezone = Time zone
 field-currency = Currency
 field-plan = Plan
 field-client-management = Client management
+
+## The calendar (task due dates, export periods)
+
+calendar-months = January February March April May June July August September October November December
+calendar-weekdays = Mo Tu We Th Fr Sa Su

@@ -62,6 +62,8 @@ log-role-created = Роль создана
 log-role-permission = Право переключено
 log-settings-changed = Настройки площадки изменены
 log-access-refused = Отказано постороннему
+log-value-paid = 🟢 оплачен
+log-value-unpaid = 🔴 не оплачен
 field-role = Роль
 field-active = Активен
 field-locale = Язык
@@ -69,3 +71,8 @@ field-timezone = Часовой пояс
 field-currency = Валюта
 field-plan = Тариф
 field-client-management = Управление клиентами
+
+## The calendar (task due dates, export periods)
+
+calendar-months = Январь Февраль Март Апрель Май Июнь Июль Август Сентябрь Октябрь Ноябрь Декабрь
+calendar-weekdays = Пн Вт Ср Чт Пт Сб Вс

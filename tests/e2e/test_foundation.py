@@ -22,7 +22,16 @@ async def test_owner_start_shows_the_menu_and_commands_are_set_per_language(
     await owner.send("/start")
     menu = owner.last
     assert "Hosting facility" in menu.plain and "Olga Owner · Owner" in menu.plain
-    assert labels(menu) == ["👥 Clients", "🧑‍🔧 Staff", "🛡 Roles", "📜 Logs", "⚙️ Settings"]
+    assert labels(menu) == [
+        "👥 Clients",
+        "⛏ Miners",
+        "📋 Tasks",
+        "📤 Exports",
+        "🧑‍🔧 Staff",
+        "🛡 Roles",
+        "📜 Logs",
+        "⚙️ Settings",
+    ]
     english = fake.commands[(json.dumps({"type": "default"}, sort_keys=True), "")]
     russian = fake.commands[(json.dumps({"type": "default"}, sort_keys=True), "ru")]
     assert [c["command"] for c in english] == ["menu", "cancel"]
@@ -56,7 +65,7 @@ async def test_invite_flow_second_member_sees_only_what_the_role_allows(
     ivan = fake.user(2002, "Ivan", username="ivan", language_code="en")
     await ivan.send(f"/start {token}")
     assert "Welcome! You joined as Junior technician." in [m.plain for m in ivan.messages()]
-    assert labels(ivan.last) == ["👥 Clients", "⚙️ Settings"]
+    assert labels(ivan.last) == ["👥 Clients", "⛏ Miners", "📋 Tasks", "⚙️ Settings"]
 
     note = await owner.wait_for(lambda m: "accepted your invite" in m.plain)
     assert note.plain == "Ivan accepted your invite and joined as Junior technician."
@@ -141,6 +150,9 @@ async def test_language_switch(bot: RunningBot, owner: TelegramUser) -> None:
     await owner.send("/menu")
     assert labels(owner.last) == [
         "👥 Клиенты",
+        "⛏ Майнеры",
+        "📋 Задачи",
+        "📤 Выгрузки",
         "🧑‍🔧 Сотрудники",
         "🛡 Роли",
         "📜 Журнал",
