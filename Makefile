@@ -29,6 +29,9 @@ lint: $(VENV)/.test-installed
 
 bench: $(VENV)/.test-installed
 	$(PY) -m bench.clients_page
+	$(PY) -m bench.tasks_list
+	$(PY) -m bench.import_xlsx
+	$(PY) -m bench.export_xlsx
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -360,7 +360,7 @@ async def test_changes_on_the_card_are_told_and_logged(
         "Task commented · #1 Replace PSU",
         "Task due date changed · #1 Replace PSU",
         "Task priority changed · #1 Replace PSU",
-        "Priority: low → critical",
+        "Priority: Low → Critical",
         "Due date: ",
         "→ 2099-12-31",
         "Assignee: Olga Owner → Sam",
