@@ -11,7 +11,7 @@ import pytest
 
 from bot.app import FarmDesk
 from bot.config import Settings
-from tests.fakebotapi import FakeBotAPI, TelegramUser
+from tests.fakebotapi import BotMessage, FakeBotAPI, TelegramUser
 
 TOKEN = "123456789:AAEexampleexampleexampleexample_TEST"
 OWNER_ID = 1001
@@ -119,3 +119,21 @@ async def join(
     await member.send(f"/start {token}")
     await owner.wait_for(lambda m: f"{name} accepted your invite" in m.plain)
     return member
+
+
+def labels(message: BotMessage) -> list[str]:
+    """The texts of a message's inline buttons, row by row."""
+    return [text for text, _ in message.buttons()]
+
+
+async def add_client(owner: TelegramUser, name: str, email: str) -> None:
+    """Add a client from the menu: name and email, the Owner as manager, no phone or messenger."""
+    await owner.send("/menu")
+    await owner.tap("Clients")
+    await owner.tap("Add client")
+    await owner.send(name)
+    await owner.send(email)
+    await owner.tap("Me")
+    await owner.tap("Skip")
+    await owner.tap("Skip")
+    await owner.tap("Apply")

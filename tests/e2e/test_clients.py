@@ -3,22 +3,8 @@
 from __future__ import annotations
 
 from handlers.callbacks import ClientCb
-from tests.e2e.conftest import RunningBot, join
+from tests.e2e.conftest import RunningBot, add_client, join, labels
 from tests.fakebotapi import FakeBotAPI, TelegramUser
-
-
-def labels(message) -> list[str]:
-    return [text for text, _ in message.buttons()]
-
-
-async def add_client(owner: TelegramUser, name: str, email: str) -> None:
-    await owner.tap("Add client")
-    await owner.send(name)
-    await owner.send(email)
-    await owner.tap("Me")
-    await owner.tap("Skip")
-    await owner.tap("Skip")
-    await owner.tap("Apply")
 
 
 async def test_add_find_open_edit_and_see_the_logs(
@@ -100,8 +86,6 @@ async def test_add_find_open_edit_and_see_the_logs(
 async def test_two_members_editing_at_once_do_not_overwrite_each_other(
     bot: RunningBot, fake: FakeBotAPI, owner: TelegramUser
 ) -> None:
-    await owner.send("/menu")
-    await owner.tap("Clients")
     await add_client(owner, "Acme", "a@acme.com")
     mark = await join(fake, owner, "Manager", 5005, "Mark")
     await mark.tap("Clients")
@@ -129,8 +113,6 @@ async def test_a_new_manager_is_told(
     bot: RunningBot, fake: FakeBotAPI, owner: TelegramUser
 ) -> None:
     mila = await join(fake, owner, "Manager", 6006, "Mila")
-    await owner.send("/menu")
-    await owner.tap("Clients")
     await add_client(owner, "Gamma", "g@gamma.io")
     await owner.tap("Edit")
     await owner.tap("Manager:")
@@ -157,8 +139,6 @@ async def test_without_clients_add_no_button_and_a_forged_callback_is_refused(
 async def test_without_clients_view_a_forged_card_is_refused(
     bot: RunningBot, fake: FakeBotAPI, owner: TelegramUser
 ) -> None:
-    await owner.send("/menu")
-    await owner.tap("Clients")
     await add_client(owner, "Secret Corp", "s@secret.io")
     await owner.send("/menu")
     await owner.tap("Roles")

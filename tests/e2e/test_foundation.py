@@ -8,12 +8,8 @@ from sqlalchemy import select
 
 from handlers.callbacks import SettingsCb, StaffCb
 from storage.models import AuditEntry
-from tests.e2e.conftest import RunningBot, invite, join
+from tests.e2e.conftest import RunningBot, invite, join, labels
 from tests.fakebotapi import FakeBotAPI, TelegramUser
-
-
-def labels(message) -> list[str]:
-    return [text for text, _ in message.buttons()]
 
 
 async def test_owner_start_shows_the_menu_and_commands_are_set_per_language(

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from handlers.callbacks import ImportCb, MinerCb
 from handlers.miners import imports as import_handlers
 from services import miner_import
-from tests.e2e.conftest import RunningBot, join
+from tests.e2e.conftest import RunningBot, add_client, join, labels
 from tests.fakebotapi import MAX_DOWNLOAD_BYTES, BotMessage, FakeBotAPI, TelegramUser
 from tests.miner_files import HEADER, csv_bytes, xlsx, zip_bomb
 
@@ -25,22 +25,6 @@ FLEET = [
     ["10.0.0.2", "aa-bb-cc-00-00-02", "JYZZ0002", "Antminer S21", "a@acme.com", "3500", "yes"],
     ["10.0.0.3", None, "JYZZ0003", "Whatsminer M50", None, None, None],
 ]
-
-
-def labels(message: BotMessage) -> list[str]:
-    return [text for text, _ in message.buttons()]
-
-
-async def add_client(owner: TelegramUser, name: str, email: str) -> None:
-    await owner.send("/menu")
-    await owner.tap("Clients")
-    await owner.tap("Add client")
-    await owner.send(name)
-    await owner.send(email)
-    await owner.tap("Me")
-    await owner.tap("Skip")
-    await owner.tap("Skip")
-    await owner.tap("Apply")
 
 
 async def upload(user: TelegramUser, data: bytes, name: str, mime: str = XLSX) -> BotMessage:

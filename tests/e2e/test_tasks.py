@@ -10,29 +10,13 @@ from sqlalchemy import insert, select, update
 from handlers.callbacks import TaskCb, TaskFormCb
 from services.tasks import TaskDraft
 from storage.models import Miner, Task, TaskMiner
-from tests.e2e.conftest import RunningBot, join
+from tests.e2e.conftest import RunningBot, add_client, join, labels
 from tests.fakebotapi import FakeBotAPI, TelegramUser
 
 
 def facility_today() -> date:
     """Today where the facility is (the e2e settings put it in Europe/Moscow)."""
     return datetime.now(ZoneInfo("Europe/Moscow")).date()
-
-
-def labels(message) -> list[str]:
-    return [text for text, _ in message.buttons()]
-
-
-async def add_client(owner: TelegramUser, name: str, email: str) -> None:
-    await owner.send("/menu")
-    await owner.tap("Clients")
-    await owner.tap("Add client")
-    await owner.send(name)
-    await owner.send(email)
-    await owner.tap("Me")
-    await owner.tap("Skip")
-    await owner.tap("Skip")
-    await owner.tap("Apply")
 
 
 async def add_miners(bot: RunningBot, client_id: int, count: int) -> None:
