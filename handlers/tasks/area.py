@@ -145,6 +145,28 @@ def _back_row(t: Localizer) -> list[InlineKeyboardButton]:
     return [button(t("back"), TaskCb(action="back").pack())]
 
 
+# The list's filter pickers: callback action → the FSM key of the filter it sets.
+_FILTERS = {"fm": "tk_mgr", "fc": "tk_cli", "fs": "tk_cat", "fa": "tk_asg"}
+
+
+async def _picker(
+    query: CallbackQuery,
+    t: Localizer,
+    action: str,
+    title_key: str,
+    first: list[tuple[str, str]],
+    options: list[tuple[str, str]],
+    page: int = 0,
+    pages: int = 1,
+) -> None:
+    """One filter's choices: `first` ("all", …) on one row, then an option a row, paged."""
+    rows = [[button(label, TaskCb(action=action, arg=arg).pack()) for label, arg in first]]
+    rows += [[button(label, TaskCb(action=action, arg=arg).pack())] for label, arg in options]
+    rows.append(pager(page, pages, lambda p: TaskCb(action=action, page=p).pack()))
+    rows.append(_back_row(t))
+    await show(query, t(title_key), rows)
+
+
 def router() -> Router:
     r = Router(name="tasks-area")
 
@@ -200,8 +222,8 @@ def router() -> Router:
             await _set_filter(state, "tk_asg", None if mine else actor.staff_id)
         await task_list(query, actor, t, services, state, 0)
 
-    @r.callback_query(TaskCb.filter(F.action == "fm"))
-    async def on_pick_manager(
+    @r.callback_query(TaskCb.filter(F.action.in_(set(_FILTERS)) & (F.arg != "")))
+    async def on_filter_chosen(
         query: CallbackQuery,
         callback_data: TaskCb,
         actor: Actor,
@@ -209,102 +231,57 @@ def router() -> Router:
         services: Services,
         state: FSMContext,
     ) -> None:
-        if callback_data.arg:
-            value = None if callback_data.arg == "all" else int(callback_data.arg)
-            await _set_filter(state, "tk_mgr", value)
-            await task_list(query, actor, t, services, state, 0)
-            return
-        rows = [[button(t("tasks-filter-all-managers"), TaskCb(action="fm", arg="all").pack())]]
-        for m in await services.task_managers.list(actor):
-            rows.append([button(short(m.name, 40), TaskCb(action="fm", arg=str(m.id)).pack())])
-        rows.append(_back_row(t))
-        await show(query, t("tasks-pick-manager"), rows)
+        """A value tapped in one of the pickers below: filter by it ("all" lifts the filter)."""
+        arg = callback_data.arg
+        if callback_data.action == "fs":
+            value: Any = arg if arg in CATEGORY_FILTERS else None
+        else:
+            value = None if arg == "all" else int(arg)
+        await _set_filter(state, _FILTERS[callback_data.action], value)
+        await task_list(query, actor, t, services, state, 0)
+
+    @r.callback_query(TaskCb.filter(F.action == "fm"))
+    async def on_pick_manager(
+        query: CallbackQuery, actor: Actor, t: Localizer, services: Services
+    ) -> None:
+        boards = [(short(m.name, 40), str(m.id)) for m in await services.task_managers.list(actor)]
+        await _picker(
+            query, t, "fm", "tasks-pick-manager", [(t("tasks-filter-all-managers"), "all")], boards
+        )
 
     @r.callback_query(TaskCb.filter(F.action == "fc"))
     async def on_pick_client(
-        query: CallbackQuery,
-        callback_data: TaskCb,
-        actor: Actor,
-        t: Localizer,
-        services: Services,
-        state: FSMContext,
+        query: CallbackQuery, callback_data: TaskCb, actor: Actor, t: Localizer, services: Services
     ) -> None:
-        if callback_data.arg:
-            value = None if callback_data.arg == "all" else int(callback_data.arg)
-            await _set_filter(state, "tk_cli", value)
-            await task_list(query, actor, t, services, state, 0)
-            return
         result = await services.tasks.filter_clients(actor, callback_data.page, PICK_PER_PAGE)
-        rows = [[button(t("tasks-filter-all-clients"), TaskCb(action="fc", arg="all").pack())]]
-        for client_id, name in result.items:
-            rows.append(
-                [
-                    button(
-                        f"#{client_id} {short(name, 36)}",
-                        TaskCb(action="fc", arg=str(client_id)).pack(),
-                    )
-                ]
-            )
-        rows.append(pager(result.page, result.pages, lambda p: TaskCb(action="fc", page=p).pack()))
-        rows.append(_back_row(t))
-        await show(query, t("tasks-pick-client"), rows)
+        clients = [
+            (f"#{client_id} {short(name, 36)}", str(client_id)) for client_id, name in result.items
+        ]
+        first = [(t("tasks-filter-all-clients"), "all")]
+        await _picker(
+            query, t, "fc", "tasks-pick-client", first, clients, result.page, result.pages
+        )
 
     @r.callback_query(TaskCb.filter(F.action == "fs"))
-    async def on_pick_category(
-        query: CallbackQuery,
-        callback_data: TaskCb,
-        actor: Actor,
-        t: Localizer,
-        services: Services,
-        state: FSMContext,
-    ) -> None:
-        if callback_data.arg:
-            value = callback_data.arg if callback_data.arg in CATEGORY_FILTERS else None
-            await _set_filter(state, "tk_cat", value)
-            await task_list(query, actor, t, services, state, 0)
-            return
-        rows = [[button(t("tasks-filter-any-status"), TaskCb(action="fs", arg="all").pack())]]
-        for code in CATEGORY_FILTERS:
-            rows.append(
-                [
-                    button(
-                        t(views.key("tasks-filter-category", code)),
-                        TaskCb(action="fs", arg=code).pack(),
-                    )
-                ]
-            )
-        rows.append(_back_row(t))
-        await show(query, t("tasks-pick-status"), rows)
+    async def on_pick_category(query: CallbackQuery, t: Localizer) -> None:
+        categories = [(t(views.key("tasks-filter-category", c)), c) for c in CATEGORY_FILTERS]
+        await _picker(
+            query, t, "fs", "tasks-pick-status", [(t("tasks-filter-any-status"), "all")], categories
+        )
 
     @r.callback_query(TaskCb.filter(F.action == "fa"))
     async def on_pick_assignee(
-        query: CallbackQuery,
-        callback_data: TaskCb,
-        actor: Actor,
-        t: Localizer,
-        services: Services,
-        state: FSMContext,
+        query: CallbackQuery, callback_data: TaskCb, actor: Actor, t: Localizer, services: Services
     ) -> None:
-        if callback_data.arg:
-            value = None if callback_data.arg == "all" else int(callback_data.arg)
-            await _set_filter(state, "tk_asg", value)
-            await task_list(query, actor, t, services, state, 0)
-            return
-        members = [m for m in await services.staff.active_members(actor)]
-        members.sort(key=lambda m: m.id != actor.staff_id)
+        members = await services.staff.active_members(actor)
+        members.sort(key=lambda m: m.id != actor.staff_id)  # "me" first
         pages = max(1, -(-len(members) // PICK_PER_PAGE))
         page = min(max(callback_data.page, 0), pages - 1)
-        rows = [
-            [
-                button(t("tasks-filter-anyone"), TaskCb(action="fa", arg="all").pack()),
-                button(t("task-nobody"), TaskCb(action="fa", arg="0").pack()),
-            ]
+        people = [
+            (t("tasks-me") if m.id == actor.staff_id else short(m.name, 36), str(m.id))
+            for m in members[page * PICK_PER_PAGE : (page + 1) * PICK_PER_PAGE]
         ]
-        for m in members[page * PICK_PER_PAGE : (page + 1) * PICK_PER_PAGE]:
-            label = t("tasks-me") if m.id == actor.staff_id else short(m.name, 36)
-            rows.append([button(label, TaskCb(action="fa", arg=str(m.id)).pack())])
-        rows.append(pager(page, pages, lambda p: TaskCb(action="fa", page=p).pack()))
-        rows.append(_back_row(t))
-        await show(query, t("tasks-pick-assignee"), rows)
+        first = [(t("tasks-filter-anyone"), "all"), (t("task-nobody"), "0")]
+        await _picker(query, t, "fa", "tasks-pick-assignee", first, people, page, pages)
 
     return r
