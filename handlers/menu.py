@@ -22,22 +22,24 @@ async def main_menu(
 ) -> None:
     facility = await services.facility.get()
     text = t("menu-title", facility=facility.name, name=actor.name, role=role_label(t, actor))
-    rows = []
+    areas = []
     if actor.can(Permission.CLIENTS_VIEW):
-        rows.append([button(t("menu-clients"), MenuCb(area="clients").pack())])
+        areas.append(button(t("menu-clients"), MenuCb(area="clients").pack()))
     if actor.can(Permission.MINERS_VIEW):
-        rows.append([button(t("menu-miners"), MenuCb(area="miners").pack())])
+        areas.append(button(t("menu-miners"), MenuCb(area="miners").pack()))
     if actor.can(Permission.TASKS_VIEW):
-        rows.append([button(t("menu-tasks"), MenuCb(area="tasks").pack())])
+        areas.append(button(t("menu-tasks"), MenuCb(area="tasks").pack()))
     if actor.can(Permission.CLIENTS_VIEW) and actor.can(Permission.CLIENTS_EXPORT):
-        rows.append([button(t("menu-exports"), ExportCb(action="files").pack())])
+        areas.append(button(t("menu-exports"), ExportCb(action="files").pack()))
     if actor.can(Permission.STAFF_MANAGE):
-        rows.append([button(t("menu-staff"), StaffCb(action="list").pack())])
+        areas.append(button(t("menu-staff"), StaffCb(action="list").pack()))
     if actor.can(Permission.ROLES_MANAGE):
-        rows.append([button(t("menu-roles"), RoleCb(action="list").pack())])
+        areas.append(button(t("menu-roles"), RoleCb(action="list").pack()))
     if actor.can(Permission.LOGS_VIEW):
-        rows.append([button(t("menu-logs"), LogCb().pack())])
-    rows.append([button(t("menu-settings"), SettingsCb(action="show").pack())])
+        areas.append(button(t("menu-logs"), LogCb().pack()))
+    areas.append(button(t("menu-settings"), SettingsCb(action="show").pack()))
+    # two a row: the whole menu fits a phone's screen without scrolling
+    rows = [areas[k : k + 2] for k in range(0, len(areas), 2)]
     await show(event, text, rows)
 
 
