@@ -25,3 +25,9 @@ def clamp_page(page: int, total: int, per_page: int) -> int:
     """Keep `page` inside the list (a list can shrink between two taps)."""
     last = max(0, -(-total // per_page) - 1)
     return min(max(page, 0), last)
+
+
+def paginate(items: Sequence[T], page: int, per_page: int) -> Page[T]:
+    """One page of a list already in memory (a few dozen staff, a preview's emails)."""
+    page = clamp_page(page, len(items), per_page)
+    return Page(items[page * per_page : (page + 1) * per_page], page, per_page, len(items))

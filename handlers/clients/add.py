@@ -20,6 +20,7 @@ from locales import Localizer
 from services.actor import Actor
 from services.container import Services
 from services.errors import Conflict, DomainError
+from services.pagination import paginate
 
 STEPS: tuple[State, ...] = (
     ClientAdd.name,
@@ -87,13 +88,13 @@ async def ask(
     if field == "manager":
         members = await services.staff.active_members(actor)
         members.sort(key=lambda m: m.id != actor.staff_id)  # "me" first
-        pages = max(1, -(-len(members) // MANAGERS_PER_PAGE))
-        page = min(max(page, 0), pages - 1)
-        chunk = members[page * MANAGERS_PER_PAGE : (page + 1) * MANAGERS_PER_PAGE]
-        for m in chunk:
+        shown = paginate(members, page, MANAGERS_PER_PAGE)
+        for m in shown.items:
             label = t("client-manager-me") if m.id == actor.staff_id else m.name
             rows.append([button(label, ClientCb(action="amgr", id=m.id).pack())])
-        rows.append(pager(page, pages, lambda p: ClientCb(action="amgrp", page=p).pack()))
+        rows.append(
+            pager(shown.page, shown.pages, lambda p: ClientCb(action="amgrp", page=p).pack())
+        )
     if field in OPTIONAL:
         rows.append([button(t("form-skip"), ClientCb(action="askip").pack())])
     rows.append(_nav(t, step))

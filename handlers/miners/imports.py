@@ -34,6 +34,7 @@ from services.container import Services
 from services.errors import DomainError
 from services.imports import ImportPreview
 from services.miner_template import HELP_COLUMNS
+from services.pagination import clamp_page
 from services.spreadsheet import MAX_FILE_BYTES
 
 log = logging.getLogger(__name__)
@@ -125,8 +126,7 @@ def _preview_rows(t: Localizer, p: ImportPreview, email_page: int) -> list[list[
 async def _show_preview(
     event: Message | CallbackQuery, t: Localizer, p: ImportPreview, email_page: int = 0
 ) -> None:
-    pages = max(1, -(-len(p.unknown_emails) // EMAILS_PER_PAGE))
-    email_page = min(max(email_page, 0), pages - 1)
+    email_page = clamp_page(email_page, len(p.unknown_emails), EMAILS_PER_PAGE)
     text = views.preview_text(t, p, email_page, EMAILS_PER_PAGE)
     await show(event, text, _preview_rows(t, p, email_page))
 

@@ -18,6 +18,7 @@ from handlers.tasks import views
 from locales import Localizer
 from services.actor import Actor
 from services.container import Services
+from services.pagination import paginate
 from services.permissions import Permission
 from services.tasks import CATEGORY_FILTERS, TaskQuery
 
@@ -275,13 +276,12 @@ def router() -> Router:
     ) -> None:
         members = await services.staff.active_members(actor)
         members.sort(key=lambda m: m.id != actor.staff_id)  # "me" first
-        pages = max(1, -(-len(members) // PICK_PER_PAGE))
-        page = min(max(callback_data.page, 0), pages - 1)
+        shown = paginate(members, callback_data.page, PICK_PER_PAGE)
         people = [
             (t("tasks-me") if m.id == actor.staff_id else short(m.name, 36), str(m.id))
-            for m in members[page * PICK_PER_PAGE : (page + 1) * PICK_PER_PAGE]
+            for m in shown.items
         ]
         first = [(t("tasks-filter-anyone"), "all"), (t("task-nobody"), "0")]
-        await _picker(query, t, "fa", "tasks-pick-assignee", first, people, page, pages)
+        await _picker(query, t, "fa", "tasks-pick-assignee", first, people, shown.page, shown.pages)
 
     return r

@@ -22,6 +22,7 @@ from locales import Localizer
 from services.actor import Actor
 from services.container import Services
 from services.errors import Invalid
+from services.pagination import paginate
 from services.permissions import Permission
 from services.tasks import DUE_PRESETS, PRIORITIES
 
@@ -202,8 +203,7 @@ def router() -> Router:
     ) -> None:
         c = await services.tasks.start_edit(actor, callback_data.id)
         members = [m for m in await services.staff.active_members(actor) if m.id != actor.staff_id]
-        pages = max(1, -(-len(members) // MEMBERS_PER_PAGE))
-        page = min(max(callback_data.page, 0), pages - 1)
+        shown = paginate(members, callback_data.page, MEMBERS_PER_PAGE)
         rows = [
             [
                 button(
@@ -212,10 +212,16 @@ def router() -> Router:
                 )
             ]
         ]
-        for m in members[page * MEMBERS_PER_PAGE : (page + 1) * MEMBERS_PER_PAGE]:
+        for m in shown.items:
             label = ("▶️ " if m.id == c.assignee_id else "") + short(m.name, 36)
             rows.append([button(label, TaskCb(action="asg", id=c.id, arg=str(m.id)).pack())])
-        rows.append(pager(page, pages, lambda p: TaskCb(action="assignee", id=c.id, page=p).pack()))
+        rows.append(
+            pager(
+                shown.page,
+                shown.pages,
+                lambda p: TaskCb(action="assignee", id=c.id, page=p).pack(),
+            )
+        )
         rows.append([button(t("task-unassign"), TaskCb(action="asg", id=c.id, arg="0").pack())])
         rows.append(_back(t, c.id))
         await show(query, t("task-pick-assignee", id=str(c.id), summary=short(c.summary, 60)), rows)

@@ -23,6 +23,7 @@ from handlers.tasks import views
 from locales import Localizer
 from services.actor import Actor
 from services.container import Services
+from services.pagination import paginate
 from services.task_managers import FieldInfo, ManagerInfo
 from services.tasks import DUE_PRESETS, PRIORITIES
 
@@ -316,17 +317,18 @@ async def _assignee_question(
     rows: list[list[InlineKeyboardButton]],
 ) -> str:
     members = [m for m in await services.staff.active_members(actor) if m.id != actor.staff_id]
-    pages = max(1, -(-len(members) // PICK_PER_PAGE))
-    page = min(max(int(data.get("tf_ap") or 0), 0), pages - 1)
+    shown = paginate(members, int(data.get("tf_ap") or 0), PICK_PER_PAGE)
     rows.append(
         [button(t("task-assign-me"), TaskFormCb(action="asg", value=str(actor.staff_id)).pack())]
     )
-    for m in members[page * PICK_PER_PAGE : (page + 1) * PICK_PER_PAGE]:
+    for m in shown.items:
         mark = "▶️ " if m.id == data.get("tf_asg") else ""
         rows.append(
             [button(mark + short(m.name, 36), TaskFormCb(action="asg", value=str(m.id)).pack())]
         )
-    rows.append(pager(page, pages, lambda p: TaskFormCb(action="asgp", value=str(p)).pack()))
+    rows.append(
+        pager(shown.page, shown.pages, lambda p: TaskFormCb(action="asgp", value=str(p)).pack())
+    )
     rows.append([button(t("task-assign-later"), TaskFormCb(action="asg", value="0").pack())])
     return t("task-ask-assignee")
 
