@@ -37,7 +37,7 @@ from bench.generate import OWNER_TG, generate, sqlite_url
 from handlers.clients import views
 from locales import Localizer, Translations
 from services.actor import Actor
-from services.clients import MINER_STATUSES, TASK_CATEGORIES, ClientQuery, ClientSummary
+from services.clients.service import MINER_STATUSES, TASK_CATEGORIES, ClientQuery, ClientSummary
 from services.container import Services
 from storage.db import Database
 from storage.migrate import upgrade

@@ -38,7 +38,7 @@ from bench.generate import NOW, OWNER_TG, generate, sqlite_url
 from handlers.tasks import views
 from locales import Translations
 from services.container import Services
-from services.tasks import TaskQuery
+from services.tasks.service import TaskQuery
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Miner, OutboxMessage, Task, TaskMiner

@@ -21,7 +21,7 @@ from bot.outbox import RateGate
 from handlers.exports.delivery import send_export
 from locales import Translations
 from services.container import Services
-from services.exports import ExportFailed, ExportView
+from services.exports.service import ExportFailed, ExportView
 
 log = logging.getLogger(__name__)
 

@@ -7,18 +7,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from services.assets import AssetService
 from services.audit import AuditService
-from services.clients import ClientService
-from services.exports import ExportService
+from services.clients.service import ClientService
+from services.exports.service import ExportService
 from services.facility import FacilityService
-from services.import_store import ImportStore
-from services.imports import ImportService
-from services.miners import MinerService
+from services.miners.import_store import ImportStore
+from services.miners.imports import ImportService
+from services.miners.service import MinerService
 from services.roles import RoleService
 from services.staff import StaffService
-from services.task_managers import TaskManagerService
-from services.tasks import TaskService
+from services.tasks.assets import AssetService
+from services.tasks.managers import TaskManagerService
+from services.tasks.service import TaskService
 from storage.db import Database
 from storage.models import utcnow
 

@@ -18,7 +18,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import StatementError
 
 from services.actor import Actor
-from services.clients import ClientQuery
+from services.clients.service import ClientQuery
 from services.container import Services
 from services.errors import Conflict
 from services.permissions import Permission

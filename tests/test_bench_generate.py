@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bench.generate import OWNER_TG, generate, sqlite_url
-from services.clients import ClientQuery
+from services.clients.service import ClientQuery
 from services.container import Services
 from storage.db import Database
 from storage.models import Bill, Client, ConsumptionDaily, Miner, Task, TaskManager

@@ -9,7 +9,7 @@ import pytest
 from aiogram.filters.callback_data import CallbackData
 
 import handlers.callbacks as callbacks
-from services.clients import EDITABLE
+from services.clients.service import EDITABLE
 from services.permissions import Permission
 
 BIG_ID = 9_999_999  # ten million clients, miners or tasks: far above any one facility

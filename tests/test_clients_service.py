@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import insert, select
 
-from services.clients import ClientQuery
+from services.clients.service import ClientQuery
 from services.container import Services
 from services.errors import AreaClosed, Conflict, Invalid, PermissionDenied
 from storage.models import Bill, Miner, OutboxMessage, Task, TaskManager, TaskStatus

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from services.errors import Invalid
-from services.export_periods import (
+from services.exports.periods import (
     Period,
     custom,
     local_midnight,
@@ -20,7 +20,7 @@ from services.export_periods import (
     parse_day,
     preset,
 )
-from services.xlsx_writer import (
+from services.exports.xlsx_writer import (
     MAX_TEXT,
     MONEY_FORMAT,
     PART_OVERHEAD,

@@ -18,8 +18,8 @@ from bench.generate import generate
 from services.actor import Actor
 from services.container import Services
 from services.errors import AreaClosed, Conflict, Invalid, NotFound, PermissionDenied
-from services.export_sheets import KINDS
-from services.exports import MAX_CLIENTS, ExportFailed, ExportService, ExportView
+from services.exports.service import MAX_CLIENTS, ExportFailed, ExportService, ExportView
+from services.exports.sheets import KINDS
 from storage.db import Database
 from storage.models import (
     AuditEntry,

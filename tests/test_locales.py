@@ -13,7 +13,7 @@ from handlers.miners.views import GENERATED_KEYS as miner_keys
 from handlers.tasks.views import generated_keys as task_keys
 from locales import LOCALES_DIR, SUPPORTED, Translations
 from services.audit import CATEGORIES
-from services.clients import EDITABLE, MINER_STATUSES, TASK_CATEGORIES
+from services.clients.service import EDITABLE, MINER_STATUSES, TASK_CATEGORIES
 from services.permissions import DEFAULT_ROLES, Permission
 
 ROOT = Path(__file__).resolve().parents[1]

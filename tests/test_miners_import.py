@@ -8,10 +8,10 @@ import zipfile
 
 import pytest
 
-from services import spreadsheet
 from services.errors import Invalid
-from services.miner_fields import classify_identifier, clean_mac, clean_text, template_headers
-from services.miner_import import (
+from services.miners import spreadsheet
+from services.miners.fields import classify_identifier, clean_mac, clean_text, template_headers
+from services.miners.import_plan import (
     Existing,
     MinerIndex,
     MinerRow,
@@ -204,7 +204,7 @@ def test_a_file_over_the_download_limit_is_refused_unread() -> None:
 
 
 def test_progress_is_reported_while_reading(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("services.miner_import.PROGRESS_EVERY", 2)
+    monkeypatch.setattr("services.miners.import_plan.PROGRESS_EVERY", 2)
     rows = [["Serial"]] + [[f"S{n}"] for n in range(7)]
     seen: list[int] = []
     parse_file(xlsx(rows), "p.xlsx", seen.append)

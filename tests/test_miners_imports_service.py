@@ -9,10 +9,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import insert, select
 
-from services import imports as imports_module
 from services.container import Services
 from services.errors import AreaClosed, NotFound, PermissionDenied
-from services.miner_template import HELP_COLUMNS
+from services.miners import imports as imports_module
+from services.miners.template import HELP_COLUMNS
 from storage.models import AuditEntry, Client, Miner
 from storage.repositories import miners as miners_repo
 from tests.conftest import Clock, join

@@ -7,7 +7,7 @@ from sqlalchemy import insert, select
 
 from services.container import Services
 from services.errors import Conflict, Invalid, NotFound, PermissionDenied
-from services.miners import MinerFilter, Selection
+from services.miners.service import MinerFilter, Selection
 from storage.models import AuditEntry, Miner
 from tests.conftest import join
 from tests.miner_files import csv_bytes, xlsx
@@ -203,7 +203,7 @@ async def test_too_many_ticked_miners_are_refused(
     services: Services, owner, db, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, _, ids = await setup(services, owner, db)
-    monkeypatch.setattr("services.miners.MAX_PICKED", 1)
+    monkeypatch.setattr("services.miners.service.MAX_PICKED", 1)
     selection = await services.miners.toggle(owner, Selection(), ids["S1"])
     with pytest.raises(Conflict):
         await services.miners.toggle(owner, selection, ids["S2"])

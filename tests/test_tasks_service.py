@@ -10,8 +10,8 @@ from sqlalchemy import func, insert, select
 
 from services.container import Services
 from services.errors import Conflict, Invalid, NotFound, PermissionDenied
-from services.task_managers import MAINTENANCE, NewField
-from services.tasks import TaskDraft, TaskQuery, add_months, due_from_preset
+from services.tasks.managers import MAINTENANCE, NewField
+from services.tasks.service import TaskDraft, TaskQuery, add_months, due_from_preset
 from storage.models import AuditEntry, Miner, OutboxMessage, Task, TaskManager, TaskMiner
 from tests.conftest import join
 

@@ -22,7 +22,7 @@ from handlers.render import button, show
 from handlers.states import ClientBrowse, ClientEdit
 from locales import Localizer
 from services.actor import Actor
-from services.clients import EDITABLE, ClientSummary
+from services.clients.service import EDITABLE, ClientSummary
 from services.container import Services
 from services.errors import Conflict, DomainError
 

@@ -18,7 +18,7 @@ from handlers.states import ClientBrowse
 from handlers.tasks.links import client_task_rows
 from locales import Localizer
 from services.actor import Actor
-from services.clients import ClientQuery
+from services.clients.service import ClientQuery
 from services.container import Services
 from services.errors import AreaClosed
 from services.permissions import Permission

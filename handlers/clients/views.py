@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.labels import local_time
 from locales import Html, Localizer
-from services.clients import MINER_STATUSES, TASK_CATEGORIES, ClientSummary, MinerLine
+from services.clients.service import MINER_STATUSES, TASK_CATEGORIES, ClientSummary, MinerLine
 
 STATUS_ICONS = {"active": "🟢", "lowhash": "🟡", "hanged": "🟠", "offline": "🔴", "unknown": "⚪️"}
 PAID_ICONS = {True: "🟢", False: "🔴"}

@@ -12,7 +12,7 @@ from aiogram.types import InlineKeyboardButton
 from handlers.calendar import month_rows
 from handlers.callbacks import ExportCb
 from locales import Localizer
-from services.export_periods import EARLIEST
+from services.exports.periods import EARLIEST
 
 
 def month_arg(month: date) -> str:

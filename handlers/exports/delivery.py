@@ -17,7 +17,7 @@ from aiogram.types import FSInputFile, Message
 
 from handlers.exports.texts import caption
 from locales import Localizer
-from services.exports import ExportPart, ExportView
+from services.exports.service import ExportPart, ExportView
 
 log = logging.getLogger(__name__)
 

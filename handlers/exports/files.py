@@ -15,7 +15,7 @@ from handlers.render import button, pager, show
 from locales import Localizer
 from services.actor import Actor
 from services.container import Services
-from services.exports import RETENTION
+from services.exports.service import RETENTION
 
 PER_PAGE = 5
 

@@ -30,9 +30,9 @@ from locales import Html, Localizer
 from services.actor import Actor
 from services.container import Services
 from services.errors import Invalid, NotFound
-from services.export_periods import PRESETS, Period, parse_day
-from services.export_sheets import KINDS
-from services.exports import MAX_CLIENTS
+from services.exports.periods import PRESETS, Period, parse_day
+from services.exports.service import MAX_CLIENTS
+from services.exports.sheets import KINDS
 
 PER_PAGE = 8
 FORM_KEYS = (

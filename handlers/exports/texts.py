@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from handlers.clients.views import short
 from handlers.labels import local_time
 from locales import Html, Localizer
-from services.export_periods import PRESETS, Period
-from services.export_sheets import KINDS, text_keys
-from services.exports import FAILURES, STATUSES, ExportView
+from services.exports.periods import PRESETS, Period
+from services.exports.service import FAILURES, STATUSES, ExportView
+from services.exports.sheets import KINDS, text_keys
 
 CAPTION_LIMIT = 1024  # characters Telegram allows in a document's caption
 

@@ -20,10 +20,10 @@ from handlers.render import button, pager, show
 from handlers.states import MinerBrowse
 from locales import Localizer
 from services.actor import Actor
-from services.clients import MINER_STATUSES
+from services.clients.service import MINER_STATUSES
 from services.container import Services
 from services.errors import NotFound
-from services.miners import ClientRef, MinerFilter, Selection
+from services.miners.service import ClientRef, MinerFilter, Selection
 from services.permissions import Permission
 
 PER_PAGE = 10

@@ -2,8 +2,8 @@
 the preview (rejected rows, unknown client emails with "Add client" / "Add all"), Apply, Cancel.
 
 The document is checked against Telegram's 20 MB download limit before it is downloaded; the
-parse runs in a worker thread (services.imports), so the bot keeps serving everyone meanwhile,
-and one status message is edited with the progress and then becomes the preview.
+parse runs in a worker thread (services.miners.imports), so the bot keeps serving everyone
+meanwhile, and one status message is edited with the progress and then becomes the preview.
 """
 
 from __future__ import annotations
@@ -32,10 +32,10 @@ from locales import Localizer
 from services.actor import Actor
 from services.container import Services
 from services.errors import DomainError
-from services.imports import ImportPreview
-from services.miner_template import HELP_COLUMNS
+from services.miners.imports import ImportPreview
+from services.miners.spreadsheet import MAX_FILE_BYTES
+from services.miners.template import HELP_COLUMNS
 from services.pagination import clamp_page
-from services.spreadsheet import MAX_FILE_BYTES
 
 log = logging.getLogger(__name__)
 

@@ -23,12 +23,12 @@ from handlers.render import button, show
 from handlers.states import MinerBrowse, MinerMass, MinerSelect
 from locales import Html, Localizer
 from services.actor import Actor
-from services.clients import MINER_STATUSES
+from services.clients.service import MINER_STATUSES
 from services.container import Services
 from services.errors import DomainError
-from services.miners import PastedList, Selection
+from services.miners.service import PastedList, Selection
+from services.miners.spreadsheet import MAX_FILE_BYTES
 from services.permissions import Permission
-from services.spreadsheet import MAX_FILE_BYTES
 
 MASS_KEYS = ("mn_to", "mn_email", "mn_paid", "mn_status")
 MISSING_SHOWN = 15

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 
 from handlers.clients.views import PAID_ICONS, STATUS_ICONS, miner_line, short
 from locales import Html, Localizer
-from services.clients import MinerLine
-from services.imports import ImportPreview, ImportResult
-from services.miner_fields import COLUMNS
-from services.miner_import import FILE_PROBLEMS, REJECT_REASONS, Reject
-from services.miner_template import HELP_COLUMNS
-from services.miners import ClientRef, ClientShare, MinerFilter, MovePreview, PaymentPreview
+from services.clients.service import MinerLine
+from services.miners.fields import COLUMNS
+from services.miners.import_plan import FILE_PROBLEMS, REJECT_REASONS, Reject
+from services.miners.imports import ImportPreview, ImportResult
+from services.miners.service import ClientRef, ClientShare, MinerFilter, MovePreview, PaymentPreview
+from services.miners.template import HELP_COLUMNS
 from services.pagination import Page
 
 REJECTS_SHOWN = 10

@@ -20,7 +20,7 @@ from services.actor import Actor
 from services.container import Services
 from services.pagination import paginate
 from services.permissions import Permission
-from services.tasks import CATEGORY_FILTERS, TaskQuery
+from services.tasks.service import CATEGORY_FILTERS, TaskQuery
 
 PER_PAGE = 6
 PICK_PER_PAGE = 8

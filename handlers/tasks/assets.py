@@ -20,9 +20,9 @@ from handlers.states import AssetEdit, AssetForm
 from handlers.tasks import form
 from locales import Localizer
 from services.actor import Actor
-from services.assets import FIELDS
 from services.container import Services
 from services.errors import Invalid
+from services.tasks.assets import FIELDS
 
 PER_PAGE = 10
 FORM_KEYS = ("as_client", "as_task", "as_name", "as_type", "as_edit_id", "as_edit_field")

@@ -24,7 +24,7 @@ from services.container import Services
 from services.errors import Invalid
 from services.pagination import paginate
 from services.permissions import Permission
-from services.tasks import DUE_PRESETS, PRIORITIES
+from services.tasks.service import DUE_PRESETS, PRIORITIES
 
 MINERS_PER_PAGE = 10
 MEMBERS_PER_PAGE = 8

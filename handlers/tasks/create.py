@@ -26,7 +26,7 @@ from services.actor import Actor
 from services.container import Services
 from services.errors import Invalid
 from services.permissions import Permission
-from services.tasks import TaskDraft, clean_priority
+from services.tasks.service import TaskDraft, clean_priority
 
 TEXT_STEPS = (TaskForm.summary, TaskForm.description, TaskForm.due, TaskForm.extra, TaskForm.client)
 BUTTON_STEPS = (

@@ -24,8 +24,8 @@ from locales import Localizer
 from services.actor import Actor
 from services.container import Services
 from services.pagination import paginate
-from services.task_managers import FieldInfo, ManagerInfo
-from services.tasks import DUE_PRESETS, PRIORITIES
+from services.tasks.managers import FieldInfo, ManagerInfo
+from services.tasks.service import DUE_PRESETS, PRIORITIES
 
 PICK_PER_PAGE = 8
 STATES: dict[str, State] = {

@@ -23,7 +23,7 @@ from services.actor import Actor
 from services.container import Services
 from services.errors import Invalid
 from services.permissions import Permission
-from services.task_managers import CATEGORIES, FIELD_KINDS, NewField
+from services.tasks.managers import CATEGORIES, FIELD_KINDS, NewField
 
 TEXT_STEPS = (Form.name, Form.types, Form.statuses, Form.field_name, Form.field_choices)
 BUTTON_STEPS = (Form.categories, Form.fields, Form.field_required, Form.confirm)

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 from handlers.clients.views import miner_line, short
 from handlers.labels import local_time
 from locales import Html, Localizer
-from services.assets import FIELDS as ASSET_FIELDS
-from services.assets import AssetInfo
-from services.task_managers import FIELD_KINDS, ManagerInfo, StatusInfo
-from services.tasks import CATEGORY_FILTERS, DUE_PRESETS, PRIORITIES, TaskCard, TaskLine
+from services.tasks.assets import FIELDS as ASSET_FIELDS
+from services.tasks.assets import AssetInfo
+from services.tasks.managers import FIELD_KINDS, ManagerInfo, StatusInfo
+from services.tasks.service import CATEGORY_FILTERS, DUE_PRESETS, PRIORITIES, TaskCard, TaskLine
 
 PRIORITY_ICONS = {"low": "🔵", "medium": "🟡", "high": "🟠", "critical": "🔴"}
 CATEGORY_ICONS = {"todo": "⚪️", "in_progress": "🔵", "done": "✅"}

@@ -1,7 +1,7 @@
 """Export jobs, and the statements that read each kind of exported data.
 
 The data statements are plain Core selects (rows, not ORM objects) in a fixed column order that
-services/export_sheets.py maps to spreadsheet columns; `stream` reads them through a server-side
+services/exports/sheets.py maps to spreadsheet columns; `stream` reads them through a server-side
 cursor in batches, so an export of 100,000 miners never holds more than one batch in memory.
 `clients` is a list of client ids, or None for every client.
 """

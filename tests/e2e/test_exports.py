@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from handlers.callbacks import ExportCb
 from services.container import Services
-from services.export_periods import add_months
+from services.exports.periods import add_months
 from storage.db import Database
 from storage.models import (
     AuditEntry,

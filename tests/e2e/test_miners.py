@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from handlers.callbacks import ImportCb, MinerCb
 from handlers.miners import imports as import_handlers
-from services import miner_import
+from services.miners import import_plan
 from tests.e2e.conftest import RunningBot, add_client, join, labels
 from tests.fakebotapi import MAX_DOWNLOAD_BYTES, BotMessage, FakeBotAPI, TelegramUser
 from tests.miner_files import HEADER, csv_bytes, xlsx, zip_bomb
@@ -218,7 +218,7 @@ async def test_a_large_import_shows_progress_while_others_are_served(
 
     # Hold the parse (running in its worker thread) halfway until the test has looked around.
     halfway, release = threading.Event(), threading.Event()
-    read = miner_import.RowReader.read
+    read = import_plan.RowReader.read
 
     def slow_read(self: Any, number: int, cells: Any) -> Any:
         if number == 1001:
@@ -226,8 +226,8 @@ async def test_a_large_import_shows_progress_while_others_are_served(
             release.wait(10)
         return read(self, number, cells)
 
-    monkeypatch.setattr(miner_import.RowReader, "read", slow_read)
-    monkeypatch.setattr(miner_import, "PROGRESS_EVERY", 500)
+    monkeypatch.setattr(import_plan.RowReader, "read", slow_read)
+    monkeypatch.setattr(import_plan, "PROGRESS_EVERY", 500)
     monkeypatch.setattr(import_handlers, "PROGRESS_SECONDS", 0.05)
 
     await owner.send("/menu")

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, select, update
 
 from handlers.callbacks import TaskCb, TaskFormCb
-from services.tasks import TaskDraft
+from services.tasks.service import TaskDraft
 from storage.models import Miner, Task, TaskMiner
 from tests.e2e.conftest import RunningBot, add_client, join, labels
 from tests.fakebotapi import FakeBotAPI, TelegramUser

@@ -22,7 +22,7 @@ from functools import partial
 from typing import Any, NamedTuple
 
 from services.errors import Invalid
-from services.miner_fields import (
+from services.miners.fields import (
     IDENTIFYING,
     BadValue,
     EmailCleaner,
@@ -36,7 +36,7 @@ from services.miner_fields import (
     clean_text,
     match_header,
 )
-from services.spreadsheet import SHEET_PROBLEMS, read_table
+from services.miners.spreadsheet import SHEET_PROBLEMS, read_table
 
 MAX_ROWS = 200_000
 # Why a row is rejected (translation keys miners-reject-<reason>).

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actor import Actor
-from services.contacts import clean_text
+from services.clients.contacts import clean_text
 from services.errors import Conflict, Invalid, NotFound, PermissionDenied
 from services.permissions import Permission
 from storage.db import Database

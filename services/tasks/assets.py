@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from services.actor import Actor
-from services.contacts import clean_text
+from services.clients.contacts import clean_text
 from services.errors import Invalid, NotFound, PermissionDenied
 from services.pagination import Page, clamp_page
 from services.permissions import Permission

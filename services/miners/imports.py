@@ -1,6 +1,6 @@
 """Importing miners from a spreadsheet: read and preview, add unknown clients, apply, cancel.
 
-The parsed rows and the preview are kept on disk (services/import_store.py) under an id the
+The parsed rows and the preview are kept on disk (services/miners/import_store.py) under an id the
 member's buttons carry, so Apply still works after a restart. Apply plans again against the
 miners as they are at that moment and writes everything in one transaction: all rows or none.
 """
@@ -19,8 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.actor import Actor
 from services.errors import Conflict, NotFound
 from services.facility import FacilityService
-from services.import_store import ImportStore
-from services.miner_import import (
+from services.miners.import_plan import (
     Existing,
     MinerIndex,
     MinerRow,
@@ -29,8 +28,9 @@ from services.miner_import import (
     make_plan,
     parse_file,
 )
-from services.miner_template import build_template
-from services.miners import create_email_clients
+from services.miners.import_store import ImportStore
+from services.miners.service import create_email_clients
+from services.miners.template import build_template
 from services.pagination import Page, clamp_page
 from services.permissions import Permission
 from storage.db import Database

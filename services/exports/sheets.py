@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select
 
-from services.export_periods import Period
-from services.xlsx_writer import (
+from services.exports.periods import Period
+from services.exports.xlsx_writer import (
     DATE_FORMAT,
     DATETIME_FORMAT,
     KWH_FORMAT,

@@ -12,7 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actor import Actor
 from services.audit import AuditService, LogEntry
-from services.contacts import clean_text, normalize_email, normalize_messenger, normalize_phone
+from services.clients.contacts import (
+    clean_text,
+    normalize_email,
+    normalize_messenger,
+    normalize_phone,
+)
 from services.errors import Conflict, Invalid, NotFound
 from services.facility import FacilityService
 from services.outbox import notify

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from services.miner_import import MinerRow
+from services.miners.import_plan import MinerRow
 
 _ID = re.compile(r"^[0-9a-f]{16}$")
 KEEP_FOR = timedelta(days=1)

@@ -17,14 +17,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actor import Actor
-from services.assets import AssetInfo, asset_info
-from services.clients import MinerLine
+from services.clients.service import MinerLine
 from services.errors import Invalid, NotFound, PermissionDenied
 from services.facility import FacilityService
 from services.outbox import notify
 from services.pagination import Page, clamp_page
 from services.permissions import Permission
-from services.task_managers import FieldInfo, ManagerInfo, StatusInfo, load_manager
+from services.tasks.assets import AssetInfo, asset_info
+from services.tasks.managers import FieldInfo, ManagerInfo, StatusInfo, load_manager
 from storage.db import Database
 from storage.models import Asset, Client, Miner, OutboxMessage, Staff, Task, TaskComment, utcnow
 from storage.repositories import audit as audit_repo

@@ -12,7 +12,7 @@ import re
 from datetime import date, datetime, time
 from typing import Any, NamedTuple
 
-from services.contacts import normalize_email
+from services.clients.contacts import normalize_email
 from services.errors import Invalid
 
 # Columns of the import file, in template order. "location" may instead be given as

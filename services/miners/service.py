@@ -20,20 +20,20 @@ from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actor import Actor
-from services.clients import MINER_STATUSES, MinerLine
-from services.contacts import normalize_email
+from services.clients.contacts import normalize_email
+from services.clients.service import MINER_STATUSES, MinerLine
 from services.errors import Conflict, Invalid, NotFound
 from services.facility import FacilityService
-from services.miner_fields import (
+from services.miners.fields import (
     IDENTIFYING,
     BadValue,
     cell_text,
     classify_identifier,
     match_header,
 )
+from services.miners.spreadsheet import read_table
 from services.pagination import Page, clamp_page
 from services.permissions import Permission
-from services.spreadsheet import read_table
 from storage.db import Database
 from storage.models import Client, Miner, utcnow
 from storage.repositories import audit as audit_repo

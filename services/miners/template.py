@@ -10,7 +10,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from services.miner_fields import ALIASES, TEMPLATE_COLUMNS, display_name, template_headers
+from services.miners.fields import ALIASES, TEMPLATE_COLUMNS, display_name, template_headers
 
 EXAMPLES = {
     "ip": "10.0.12.34",

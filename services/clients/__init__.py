@@ -1,0 +1,1 @@
+"""Clients: the overview, cards, add and edit, contacts."""

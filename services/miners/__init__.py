@@ -1,0 +1,1 @@
+"""Miners: the list, selections and mass edits, and the spreadsheet import."""

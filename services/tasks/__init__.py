@@ -1,0 +1,1 @@
+"""Tasks: task managers (boards), tasks, and the client assets they attach."""
