@@ -271,10 +271,8 @@ class MinerService:
             exact = await clients_repo.by_email(session, search.lower())
             if exact is not None:
                 return [ClientRef(exact.id, exact.name, exact.email)]
-            rows = await clients_repo.page(
-                session, search=search, manager_id=None, sort="name", offset=0, limit=limit
-            )
-        return [ClientRef(c.id, c.name, c.email) for c, _ in rows]
+            rows = await clients_repo.find(session, search, limit)
+        return [ClientRef(row.id, row.name, row.email) for row in rows]
 
     # --- selections -------------------------------------------------------------------------
 

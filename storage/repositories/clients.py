@@ -157,6 +157,16 @@ async def summaries(
     return result.all()
 
 
+async def find(session: AsyncSession, search: str, limit: int) -> Sequence[Row[Any]]:
+    """Clients a search names (part of the name or email, or `#id`), for pickers."""
+    params, by_id, _ = _params(search, None)
+    query = _filtered(
+        select(Client.id, Client.name, Client.email), search=True, by_id=by_id, mine=False
+    )
+    result = await session.execute(query.order_by(Client.name_key, Client.id).limit(limit), params)
+    return result.all()
+
+
 async def summary(session: AsyncSession, client_id: int) -> Row[Any] | None:
     return (await session.execute(_card_statement(), {"client_id": client_id})).first()
 

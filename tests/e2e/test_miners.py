@@ -395,3 +395,36 @@ async def test_a_member_without_the_permissions_sees_no_actions_and_forged_butto
     assert nick.last_answer()["text"].startswith("Your role does not allow this")
     await nick.send_document(xlsx(FLEET), "mine.xlsx", XLSX)
     assert nick.last.plain.startswith("Your role does not allow this")
+
+
+async def test_the_client_filter_takes_a_name_an_id_or_an_email(
+    bot: RunningBot, fake: FakeBotAPI, owner: TelegramUser
+) -> None:
+    await add_client(owner, "Acme Mining", "a@acme.com")
+    await add_client(owner, "Acme Two", "two@acme.com")
+    preview = await import_file(owner, xlsx(FLEET), "fleet.xlsx")
+    await owner.tap("Apply", message=preview)
+    await miners_list(owner)
+
+    await owner.tap("Client")
+    await owner.send("#1")  # an ID
+    assert "Miners (2)" in owner.last.plain and "Whatsminer M50" not in owner.last.plain
+
+    await owner.tap("Client")
+    await owner.send("acme")  # part of a name that two clients share: a choice
+    assert "Several clients match" in owner.last.plain
+    assert labels(owner.last)[:2] == ["#1 Acme Mining", "#2 Acme Two"]
+    await owner.tap("#2 Acme Two")
+    assert "No miner matches" in owner.last.plain
+
+    await owner.tap("Client")
+    await owner.send("mining")  # part of one name, in another case
+    assert "Miners (2)" in owner.last.plain
+
+    await owner.tap("Client")
+    await owner.send("A@ACME.COM")  # the email, as anyone would type it
+    assert "Miners (2)" in owner.last.plain
+
+    await owner.tap("Client")
+    await owner.send("nobody")
+    assert "No client found" in owner.last.plain
