@@ -348,6 +348,33 @@ class ConsumptionDaily(Base):
     energy_wh: Mapped[int] = mapped_column(BigInteger)
 
 
+class MinerEnergyDaily(Base):
+    """Energy one miner used on one facility-local day while it belonged to one client.
+
+    Written by telemetry from its samples (computing a day again replaces that day's rows, so a
+    re-run gives the same rows); read by bills and exports. A miner moved to another client
+    during the day has one row per client it belonged to that day (`client_id` null: no client).
+    `source` says where the watts came from: measured (reported by the firmware), nominal (the
+    miner's nameplate power while it hashed) or mixed; `up_seconds` is the time it hashed.
+    """
+
+    __tablename__ = "miner_energy_daily"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    miner_id: Mapped[int] = mapped_column(ForeignKey("miners.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
+    energy_wh: Mapped[int] = mapped_column(BigInteger)
+    source: Mapped[str] = mapped_column(String(8))  # measured | nominal | mixed
+    up_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        Index("ix_miner_energy_daily_miner_day", "miner_id", "day"),
+        Index("ix_miner_energy_daily_client_day", "client_id", "day"),
+    )
+
+
 class WatcherLink(Base):
     __tablename__ = "watcher_links"
 
