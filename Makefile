@@ -12,7 +12,7 @@ $(VENV)/.run-installed: pyproject.toml constraints.txt
 	$(PIP) install --quiet -c constraints.txt -e .
 	touch $@
 
-$(VENV)/.test-installed: $(VENV)/.run-installed
+$(VENV)/.test-installed: $(VENV)/.run-installed pyproject.toml constraints.txt
 	$(PIP) install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
@@ -21,11 +21,13 @@ run: $(VENV)/.run-installed
 
 test: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
 lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 bench: $(VENV)/.test-installed
 	$(PY) -m bench.clients_page

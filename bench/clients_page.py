@@ -114,7 +114,7 @@ ORDER BY p.name_key, p.id
 }
 
 
-Timed = Callable[[], Awaitable[object]]
+Timed = Callable[[], Awaitable[Any]]
 
 
 async def medians_ms(fns: dict[str, Timed], repeat: int, warmup: int) -> dict[str, float]:

@@ -130,7 +130,7 @@ def child_bare(file: Path) -> dict[str, Any]:
     started, cpu = time.perf_counter(), time.process_time()
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     rows = 0
-    for _ in book.active.iter_rows(values_only=True):
+    for _ in book.worksheets[0].iter_rows(values_only=True):
         rows += 1
     book.close()
     return {

@@ -12,7 +12,7 @@ import contextlib
 import logging
 import time
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -22,7 +22,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 
 from handlers.notifications import notification_markup
 from locales import Localizer, Translations
@@ -153,4 +153,4 @@ class OutboxSender:
                     OutboxMessage.created_at < utcnow() - older_than,
                 )
             )
-            return result.rowcount or 0
+            return cast("CursorResult[Any]", result).rowcount or 0

@@ -48,7 +48,7 @@ class Localizer:
         text, errors = self._bundle.format_pattern(message.value, _prepare(args))
         for error in errors:
             log.error("translation %r in %s: %s", key, self.locale, error)
-        return text
+        return str(text)
 
     def has(self, key: str) -> bool:
         return self._bundle.has_message(key)

@@ -81,7 +81,7 @@ class RoleService:
                 raise PermissionDenied("role.template")
             # Compared here: SQLite's lower() folds only ASCII ("Смена" and "СМЕНА" would differ).
             names = await session.scalars(select(Role.name).where(Role.name.is_not(None)))
-            if any(other.casefold() == name.casefold() for other in names):
+            if any((other or "").casefold() == name.casefold() for other in names):
                 raise Conflict("role-name-taken", name=name)
             code = f"custom_{self.clock():%y%m%d%H%M%S%f}"[:32]
             role = Role(code=code, name=name, is_system=False, rank=template.rank)

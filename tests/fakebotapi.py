@@ -1000,7 +1000,7 @@ class FakeBotAPI:
 
     def _take_updates(self, limit: int) -> list[dict[str, Any]]:
         allowed = self._allowed_updates
-        batch = []
+        batch: list[dict[str, Any]] = []
         for update in list(self._pending):
             kind = self._update_types.get(update["update_id"], "unknown")
             deliver = kind not in _NOT_DEFAULT_UPDATES if allowed is None else kind in allowed
@@ -1368,10 +1368,13 @@ class TelegramUser:
             raise AssertionError(f"the bot has sent no (visible) message to chat {self.id}")
         return newest
 
-    def last_answer(self) -> dict[str, Any] | None:
-        """answerCallbackQuery params for this user's newest callback query, if answered."""
+    def last_answer(self) -> dict[str, Any]:
+        """answerCallbackQuery params for this user's newest callback query (it must have one)."""
         query_id = self.fake._last_callback(self.id)
-        return None if query_id is None else self.fake.callback_answers.get(query_id)
+        assert query_id is not None, "this user has tapped no button"
+        answer = self.fake.callback_answers.get(query_id)
+        assert answer is not None, f"callback query {query_id} was not answered"
+        return answer
 
     async def wait_for(
         self,

@@ -17,7 +17,7 @@ HEADER = ["IP", "MAC", "Serial number", "Model", "Client email", "Nominal power 
 
 def xlsx(rows: Sequence[Sequence[Any]], *, title: str = "Miners") -> bytes:
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.title = title
     for row in rows:
         sheet.append(list(row))

@@ -194,21 +194,23 @@ def test_a_written_sheet_is_safe_typed_and_readable(tmp_path: Path) -> None:
 def test_with_a_plan_rows_are_spread_over_files_under_the_target(tmp_path: Path) -> None:
     spec = SheetSpec("n", "Numbers", ["N", "Text"], [8, 30], [None, None])
     target = PART_OVERHEAD + SHEET_OVERHEAD + 250 * 100  # 250 rows of 100 bytes a file
-    writer = XlsxParts(tmp_path, "numbers", UTC, bytes_per_row={"n": 100.0}, target=target)
+    writer = XlsxParts(
+        tmp_path, "numbers", ZoneInfo("UTC"), bytes_per_row={"n": 100.0}, target=target
+    )
     writer.begin(spec)
     writer.write((n, f"row {n}") for n in range(500))
     parts = writer.finish()
     assert [p.name for p in parts] == ["numbers-part1.xlsx", "numbers-part2.xlsx"]
     assert [p.rows["n"] for p in parts] == [250, 250]
     for part in parts:
-        sheet = load_workbook(part.path).active
+        sheet = load_workbook(part.path).worksheets[0]
         assert [c.value for c in sheet[1]] == ["N", "Text"] and sheet.freeze_panes == "A2"
         assert sheet.max_row == part.rows["n"] + 1
 
 
 def test_an_abandoned_file_is_closed_and_nothing_is_saved(tmp_path: Path) -> None:
     spec = SheetSpec("n", "Numbers", ["N"], [8], [None])
-    writer = XlsxParts(tmp_path / "out", "numbers", UTC)
+    writer = XlsxParts(tmp_path / "out", "numbers", ZoneInfo("UTC"))
     writer.begin(spec)
     writer.write((n,) for n in range(100))
     writer.abort()

@@ -85,7 +85,7 @@ def sheet_rows(exports: ExportService, view: ExportView, sheet: str) -> list[tup
 
 async def count(db: Database, model: Any, *where: Any) -> int:
     async with db.read() as session:
-        return int(await session.scalar(select(func.count()).select_from(model).where(*where)))
+        return int(await session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
 
 
 # --- requests --------------------------------------------------------------------------------

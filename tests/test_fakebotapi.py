@@ -346,7 +346,6 @@ async def test_dispatcher_end_to_end(fake: FakeBotAPI) -> None:
     bot = make_bot(fake)
     dp = Dispatcher()
 
-    @dp.update.outer_middleware()
     async def processed(
         handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
         event: TelegramObject,
@@ -357,6 +356,8 @@ async def test_dispatcher_end_to_end(fake: FakeBotAPI) -> None:
         finally:
             assert isinstance(event, Update)
             fake.mark_processed(event.update_id)
+
+    dp.update.outer_middleware.register(processed)
 
     @dp.message(F.text.startswith("/start"))
     async def start(message: Message) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import io
 import zipfile
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ from services.miners.import_plan import (
 )
 from tests.miner_files import HEADER, csv_bytes, with_cached_values, xlsx, zip_bomb
 
-ROWS = [
+ROWS: list[list[Any]] = [
     HEADER,
     ["10.0.0.1", "AA:BB:CC:00:00:01", "JYZZ0001", "Antminer S19", "a@acme.com", 3250, "yes"],
     ["10.0.0.2", "aa-bb-cc-00-00-02", "JYZZ0002", "Antminer S21", "b@beta.io", "3500", "no"],
@@ -235,7 +236,7 @@ def row(n: int, **values) -> MinerRow:
 
 
 def miner(miner_id: int, **values) -> Existing:
-    fields = dict.fromkeys(Existing._fields[1:])
+    fields: dict[str, Any] = dict.fromkeys(Existing._fields[1:])
     fields.update({"paid": True, "status": "unknown", **values})
     return Existing(miner_id, **fields)
 

@@ -33,7 +33,7 @@ async def setup(services: Services, owner, db) -> tuple[int, int, dict[str, int]
 
 async def serials(services: Services, owner, f: MinerFilter) -> list[str]:
     page = await services.miners.page(owner, f, 0, 50)
-    return [m.serial for m in page.items]
+    return [m.serial or "" for m in page.items]
 
 
 async def test_list_filters_and_search(services: Services, owner, db) -> None:
@@ -103,7 +103,12 @@ async def test_edit_client_moves_miners_in_one_go_logged_per_miner_and_client(
     acme, beta, ids = await setup(services, owner, db)
     selection = Selection(ids=frozenset({ids["S1"], ids["S2"], ids["S4"], ids["S5"]}))
     preview = await services.miners.move_preview(owner, selection, beta)
-    assert preview.total == 4 and preview.staying == 1 and preview.target.name == "Beta"
+    assert (
+        preview.total == 4
+        and preview.staying == 1
+        and preview.target is not None
+        and preview.target.name == "Beta"
+    )
     assert [(s.client.name if s.client else None, s.miners) for s in preview.moving] == [
         ("Acme", 2),
         (None, 1),
@@ -136,7 +141,8 @@ async def test_edit_client_moves_miners_in_one_go_logged_per_miner_and_client(
 async def test_an_unknown_email_can_become_the_client_first(services: Services, owner, db) -> None:
     await setup(services, owner, db)
     assert await services.miners.target_client(owner, "NEW@gamma.io") is None
-    assert (await services.miners.target_client(owner, " B@Beta.io ")).name == "Beta"
+    beta = await services.miners.target_client(owner, " B@Beta.io ")
+    assert beta is not None and beta.name == "Beta"
     with pytest.raises(Invalid):
         await services.miners.target_client(owner, "not an email")
     added = await services.miners.add_client(owner, "New@Gamma.io")

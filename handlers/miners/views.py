@@ -197,7 +197,7 @@ def _generated_keys() -> frozenset[str]:
     keys |= {"invalid-list-empty", "invalid-list-too-long", "invalid-selection-empty"}
     keys |= {"invalid-status-unknown"}
     keys |= {"conflict-too-many-picked", "conflict-import-clashed"}
-    actions = ("miners.imported", "miners.client_changed", "miners.payment_status")
+    actions: tuple[str, ...] = ("miners.imported", "miners.client_changed", "miners.payment_status")
     actions += ("miner.client_changed", "miner.payment_status", "miner.status_changed")
     keys |= {"log-" + a.replace(".", "-").replace("_", "-") for a in actions}
     changes = ("miners", "miners_paid", "miners_unpaid", "client_email", "paid", "status")

@@ -339,8 +339,8 @@ def router() -> Router:
                 value = await services.tasks.check_summary(actor, text)
                 await _answer(message, actor, t, services, state, "tf_summary", value)
             else:
-                value = await services.tasks.check_description(actor, text)
-                await _answer(message, actor, t, services, state, "tf_desc", value)
+                desc = await services.tasks.check_description(actor, text)
+                await _answer(message, actor, t, services, state, "tf_desc", desc)
         except Invalid as exc:
             await form.ask(message, actor, t, services, state, step, error=error_text(t, exc))
 

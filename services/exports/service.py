@@ -41,6 +41,7 @@ from services.permissions import Permission
 from storage.db import Database
 from storage.models import ExportJob, Staff, utcnow
 from storage.repositories import audit as audit_repo
+from storage.repositories import clients as clients_repo
 from storage.repositories import exports as repo
 from storage.repositories import staff as staff_repo
 
@@ -164,10 +165,10 @@ class ExportService:
         await self._require(actor)
         search = (search or "").strip() or None
         async with self.db.read() as session:
-            total = await repo.count_choices(session, search)
+            total = await clients_repo.count_matching(session, search)
             page = clamp_page(page, total, per_page)
-            rows = await repo.choices(session, search, offset=page * per_page, limit=per_page)
-        return Page([ClientChoice(i, n) for i, n in rows], page, per_page, total)
+            rows = await clients_repo.find(session, search, offset=page * per_page, limit=per_page)
+        return Page([ClientChoice(i, n) for i, n, _ in rows], page, per_page, total)
 
     async def chosen(self, actor: Actor, ids: Sequence[int]) -> list[ClientChoice]:
         """The ticked clients that still exist, by id."""

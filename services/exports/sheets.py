@@ -85,7 +85,7 @@ class Sheet:
     key: str
     kind: str
     columns: tuple[Column, ...]
-    query: Callable[[Scope], Select[Any]]
+    query: Callable[[Scope], Select[*tuple[Any, ...]]]
     row: Callable[[Row, Labels, Scope], tuple[Any, ...]]
 
     def spec(self, texts: Texts) -> SheetSpec:

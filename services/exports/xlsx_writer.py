@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -172,7 +172,7 @@ class XlsxParts:
         self._part: _Part | None = None
         self._spec: SheetSpec | None = None
         self._sheet: WriteOnlyWorksheet | None = None
-        self._styled: list[WriteOnlyCell | None] = []
+        self._styled: list[Cell | None] = []
         self._row_cost = 0.0
         directory.mkdir(parents=True, exist_ok=True)
 
@@ -263,7 +263,8 @@ class XlsxParts:
         sheet: WriteOnlyWorksheet = part.workbook.create_sheet(sheet_title(spec.title))
         sheet.freeze_panes = "A2"
         for index, width in enumerate(spec.widths, 1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
+            # the stubs miss what write-only sheets have for widths and filters
+            sheet.column_dimensions[get_column_letter(index)].width = width  # type: ignore[attr-defined]
         bold = Font(bold=True)
         header = []
         for text in spec.headers:
@@ -277,22 +278,22 @@ class XlsxParts:
         self._sheet = sheet
         self._styled = []
         for fmt in spec.formats:
-            cell = None
+            styled: Cell | None = None
             if fmt is not None:
-                cell = WriteOnlyCell(sheet, value=None)
-                cell.number_format = fmt
-            self._styled.append(cell)
+                styled = WriteOnlyCell(sheet, value=None)
+                styled.number_format = fmt
+            self._styled.append(styled)
 
     def _close_sheet(self) -> None:
         sheet, spec, part = self._sheet, self._spec, self._part
         if sheet is None or spec is None or part is None:
             return
         last = get_column_letter(max(1, len(spec.headers)))
-        sheet.auto_filter.ref = f"A1:{last}{part.rows[spec.key] + 1}"
+        sheet.auto_filter.ref = f"A1:{last}{part.rows[spec.key] + 1}"  # type: ignore[attr-defined]
         self._sheet = None
 
     @staticmethod
-    def _set_text(cell: WriteOnlyCell, text: str) -> None:
+    def _set_text(cell: Cell, text: str) -> None:
         cell.value = text
         if isinstance(text, ForcedText):
             cell.value = str(text)

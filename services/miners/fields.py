@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import Any, NamedTuple
 
@@ -159,7 +160,7 @@ def field_of_header(value: Any) -> str | None:
     return _HEADER_TO_FIELD.get(header_key(value))
 
 
-def match_header(cells: tuple[Any, ...] | list[Any]) -> dict[str, int]:
+def match_header(cells: Sequence[Any]) -> dict[str, int]:
     """field → column index for a candidate header row (the first of duplicate columns wins)."""
     found: dict[str, int] = {}
     for index, cell in enumerate(cells):

@@ -213,7 +213,7 @@ class RowReader:
             return [Reject(number, "dup-serial", "serial", serial, self.seen_serial[serial])]
         if mac is not None and mac in self.seen_mac:
             return [Reject(number, "dup-mac", "mac", mac, self.seen_mac[mac])]
-        if serial is None and mac is None:
+        if serial is None and mac is None and ip is not None:
             if ip in self.seen_ip_only:
                 return [Reject(number, "dup-ip", "ip", ip, self.seen_ip_only[ip])]
             self.seen_ip_only[ip] = number
@@ -394,7 +394,7 @@ def make_plan(rows: Sequence[MinerRow], index: MinerIndex, clients: dict[str, in
             continue
         claimed[target] = row.row
         old = index.miners[target]
-        new = list(old)
+        new: list[Any] = list(old)
         for i in _SAME_PLACE:
             if row[i] is not None:
                 new[i] = row[i]

@@ -151,7 +151,7 @@ class ImportService:
         index = MinerIndex()
         if len(rows) > FULL_SCAN_ROWS:
             async for part in repo.stream_all(session):
-                await asyncio.to_thread(index.extend, (Existing(*r) for r in part))
+                await asyncio.to_thread(index.extend, (Existing._make(r) for r in part))
             return index
         stored = await repo.by_identifiers(
             session,
@@ -159,7 +159,7 @@ class ImportService:
             {r.mac for r in rows if r.mac is not None},
             {r.ip for r in rows if r.ip is not None},
         )
-        index.extend(Existing(*r) for r in stored)
+        index.extend(Existing._make(r) for r in stored)
         return index
 
     async def _plan_in(self, session: AsyncSession, rows: Sequence[MinerRow]) -> Plan:

@@ -271,8 +271,8 @@ class MinerService:
             exact = await clients_repo.by_email(session, search.lower())
             if exact is not None:
                 return [ClientRef(exact.id, exact.name, exact.email)]
-            rows = await clients_repo.find(session, search, limit)
-        return [ClientRef(row.id, row.name, row.email) for row in rows]
+            rows = await clients_repo.find(session, search, limit=limit)
+        return [ClientRef(i, n, e) for i, n, e in rows]
 
     # --- selections -------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 import openpyxl
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from services.errors import Invalid
 
@@ -129,7 +130,7 @@ def _numbered(rows: Iterator[Row], start: int) -> Iterator[tuple[int, Row]]:
     return zip(range(start, 1 << 62), rows, strict=False)
 
 
-def _pick_header(head: list[Row], score: Scorer) -> tuple[int, int]:
+def _pick_header(head: Sequence[Row], score: Scorer) -> tuple[int, int]:
     """(index, score) of the first row that looks like a header; (-1, 0) when none does."""
     for index, row in enumerate(head):
         found = score(row)
@@ -148,8 +149,8 @@ def _read_xlsx(data: bytes, score: Scorer) -> Table:
         raise _bad("corrupt") from exc
     try:
         active = book.active
-        sheets = [active, *(s for s in book.worksheets if s is not active)]
-        sheets = [s for s in sheets if s is not None and hasattr(s, "iter_rows")]
+        ordered = [active, *(s for s in book.worksheets if s is not active)]
+        sheets = [s for s in ordered if isinstance(s, ReadOnlyWorksheet)]
         if not sheets:
             raise _bad("no-header")
         for sheet in sheets:

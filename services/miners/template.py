@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -31,7 +32,7 @@ EXAMPLES = {
 HELP_COLUMNS = (*TEMPLATE_COLUMNS[:7], "container", "rack", "place", *TEMPLATE_COLUMNS[7:])
 
 
-def _text_cell(sheet: object, value: str, *, bold: bool = False) -> WriteOnlyCell:
+def _text_cell(sheet: object, value: str, *, bold: bool = False) -> Cell:
     cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]
     cell.data_type = "s"  # never a formula, whatever the text
     if bold:

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import builtins
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -232,7 +233,7 @@ class TaskManagerService:
             )
             session.add_all(TaskType(manager_id=manager.id, name=name) for name in DEFAULT_TYPES)
 
-    async def list(self, actor: Actor) -> list[ManagerInfo]:
+    async def list(self, actor: Actor) -> builtins.list[ManagerInfo]:
         """Every board; the built-in one first."""
         _require_any(actor, *_READERS)
         async with self.db.read() as session:
@@ -254,17 +255,17 @@ class TaskManagerService:
             await self._check_free(session, name)
         return name
 
-    async def check_types(self, actor: Actor, value: str) -> list[str]:
+    async def check_types(self, actor: Actor, value: str) -> builtins.list[str]:
         actor.require(Permission.SETTINGS_MANAGE)
         return clean_names("task_types", value, most=MAX_TYPES)
 
-    async def check_status_names(self, actor: Actor, value: str) -> list[str]:
+    async def check_status_names(self, actor: Actor, value: str) -> builtins.list[str]:
         actor.require(Permission.SETTINGS_MANAGE)
         return clean_names("task_statuses", value, most=MAX_STATUSES)
 
     async def check_statuses(
         self, actor: Actor, statuses: Sequence[tuple[str, str]]
-    ) -> list[tuple[str, str]]:
+    ) -> builtins.list[tuple[str, str]]:
         actor.require(Permission.SETTINGS_MANAGE)
         return clean_statuses(statuses)
 
@@ -274,7 +275,7 @@ class TaskManagerService:
             raise Invalid("task_fields", "too-many", max=MAX_FIELDS)
         return clean_field(NewField(value, "text"), others).name
 
-    async def check_choices(self, actor: Actor, value: str) -> list[str]:
+    async def check_choices(self, actor: Actor, value: str) -> builtins.list[str]:
         actor.require(Permission.SETTINGS_MANAGE)
         return clean_choices(value)
 
@@ -298,7 +299,7 @@ class TaskManagerService:
         cleaned_statuses = clean_statuses(statuses)
         if len(fields) > MAX_FIELDS:
             raise Invalid("task_fields", "too-many", max=MAX_FIELDS)
-        cleaned_fields: list[NewField] = []
+        cleaned_fields: builtins.list[NewField] = []
         for field in fields:
             cleaned_fields.append(clean_field(field, cleaned_fields))
         now = self.clock()

@@ -28,6 +28,7 @@ from services.tasks.managers import FieldInfo, ManagerInfo, StatusInfo, load_man
 from storage.db import Database
 from storage.models import Asset, Client, Miner, OutboxMessage, Staff, Task, TaskComment, utcnow
 from storage.repositories import audit as audit_repo
+from storage.repositories import clients as clients_repo
 from storage.repositories import tasks as repo
 
 PRIORITIES = ("low", "medium", "high", "critical")
@@ -303,10 +304,10 @@ class TaskService:
         actor.require(Permission.TASKS_CREATE)
         search = (search or "").strip() or None
         async with self.db.read() as session:
-            total = await repo.count_clients(session, search)
+            total = await clients_repo.count_matching(session, search)
             page = clamp_page(page, total, per_page)
-            rows = await repo.clients(session, search, offset=page * per_page, limit=per_page)
-        return Page([(i, n) for i, n in rows], page, per_page, total)
+            rows = await clients_repo.find(session, search, offset=page * per_page, limit=per_page)
+        return Page([(i, n) for i, n, _ in rows], page, per_page, total)
 
     async def check_summary(self, actor: Actor, value: str) -> str:
         _require_any(actor, Permission.TASKS_CREATE, Permission.TASKS_EDIT)

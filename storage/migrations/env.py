@@ -28,6 +28,8 @@ def _configure_and_run(connection: Any) -> None:
 
 async def _run_async() -> None:
     url = os.environ.get("DATABASE_URL") or config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise SystemExit("set DATABASE_URL (or sqlalchemy.url in alembic.ini)")
     engine = create_async_engine(url)
     async with engine.connect() as connection:
         await connection.run_sync(_configure_and_run)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, case, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, bindparam, case, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -76,7 +76,7 @@ def _filtered(query: Any, *, search: bool, by_id: bool, mine: bool) -> Any:
     if mine:
         query = query.where(Client.manager_id == bindparam("manager_id"))
     if search:
-        conditions = [
+        conditions: list[ColumnElement[bool]] = [
             Client.name_key.like(bindparam("pattern"), escape="\\"),
             Client.email.like(bindparam("pattern"), escape="\\"),
         ]
@@ -86,7 +86,7 @@ def _filtered(query: Any, *, search: bool, by_id: bool, mine: bool) -> Any:
     return query
 
 
-def _with_counts(clients: Any, order: tuple[Any, ...]) -> Select[Any]:
+def _with_counts(clients: Any, order: tuple[Any, ...]) -> Select[*tuple[Any, ...]]:
     """Rows of `clients` (a subquery), their manager's name and their counts, in `order`."""
     return (
         select(clients, Staff.name.label("manager_name"), *_counts(clients.c.id))
@@ -96,7 +96,7 @@ def _with_counts(clients: Any, order: tuple[Any, ...]) -> Select[Any]:
 
 
 @cache
-def _page_statement(search: bool, by_id: bool, mine: bool, sort: str) -> Select[Any]:
+def _page_statement(search: bool, by_id: bool, mine: bool, sort: str) -> Select[*tuple[Any, ...]]:
     """The page is cut first (LIMIT on clients only), then counted: 8 rows, not 2,000."""
     order = (Client.id,) if sort == "id" else (Client.name_key, Client.id)
     page = (
@@ -112,12 +112,12 @@ def _page_statement(search: bool, by_id: bool, mine: bool, sort: str) -> Select[
 
 
 @cache
-def _count_statement(search: bool, by_id: bool, mine: bool) -> Select[Any]:
+def _count_statement(search: bool, by_id: bool, mine: bool) -> Select[*tuple[Any, ...]]:
     return _filtered(select(func.count(Client.id)), search=search, by_id=by_id, mine=mine)
 
 
 @cache
-def _card_statement() -> Select[Any]:
+def _card_statement() -> Select[*tuple[Any, ...]]:
     one = select(*_CLIENT_COLUMNS).where(Client.id == bindparam("client_id")).subquery("one")
     return _with_counts(one, (one.c.id,))
 
@@ -149,7 +149,7 @@ async def summaries(
     sort: str,
     offset: int,
     limit: int,
-) -> Sequence[Row[Any]]:
+) -> Sequence[Row[*tuple[Any, ...]]]:
     """One page of clients with their counts; each row also carries the list's `total`."""
     params, by_id, mine = _params(search, manager_id)
     statement = _page_statement(bool(search), by_id, mine, sort)
@@ -157,17 +157,41 @@ async def summaries(
     return result.all()
 
 
-async def find(session: AsyncSession, search: str, limit: int) -> Sequence[Row[Any]]:
-    """Clients a search names (part of the name or email, or `#id`), for pickers."""
-    params, by_id, _ = _params(search, None)
-    query = _filtered(
-        select(Client.id, Client.name, Client.email), search=True, by_id=by_id, mine=False
+def matching(search: str | None) -> ColumnElement[bool]:
+    """Clients whose name or email contains `search`, or whose ID it is (`12` or `#12`);
+    every client when there is no search. The one rule of every client picker."""
+    if not search:
+        return true()
+    pattern = f"%{escape_like(search.casefold())}%"
+    conditions: list[ColumnElement[bool]] = [
+        Client.name_key.like(pattern, escape="\\"),
+        Client.email.like(pattern, escape="\\"),
+    ]
+    digits = search.lstrip("#")
+    if digits.isdigit():
+        conditions.append(Client.id == int(digits))
+    return or_(*conditions)
+
+
+async def count_matching(session: AsyncSession, search: str | None) -> int:
+    return int(await session.scalar(select(func.count(Client.id)).where(matching(search))) or 0)
+
+
+async def find(
+    session: AsyncSession, search: str | None, *, offset: int = 0, limit: int
+) -> list[tuple[int, str, str]]:
+    """A page of the clients a search names, by name: (id, name, email)."""
+    rows = await session.execute(
+        select(Client.id, Client.name, Client.email)
+        .where(matching(search))
+        .order_by(Client.name_key, Client.id)
+        .offset(offset)
+        .limit(limit)
     )
-    result = await session.execute(query.order_by(Client.name_key, Client.id).limit(limit), params)
-    return result.all()
+    return [(i, n, e) for i, n, e in rows]
 
 
-async def summary(session: AsyncSession, client_id: int) -> Row[Any] | None:
+async def summary(session: AsyncSession, client_id: int) -> Row[*tuple[Any, ...]] | None:
     return (await session.execute(_card_statement(), {"client_id": client_id})).first()
 
 

@@ -34,7 +34,6 @@ from storage.models import (
     TaskStatus,
     TaskType,
 )
-from storage.repositories.clients import escape_like
 
 Clients = Sequence[int] | None
 
@@ -108,36 +107,6 @@ async def with_files_before(session: AsyncSession, moment: datetime) -> Sequence
     return rows.all()
 
 
-def _searched(query: Select[Any], search: str | None) -> Select[Any]:
-    """Clients whose name or email contains `search`, or whose ID it is (like the overview)."""
-    if not search:
-        return query
-    pattern = f"%{escape_like(search.casefold())}%"
-    conditions = [
-        Client.name_key.like(pattern, escape="\\"),
-        Client.email.like(pattern, escape="\\"),
-    ]
-    digits = search.lstrip("#")
-    if digits.isdigit():
-        conditions.append(Client.id == int(digits))
-    return query.where(or_(*conditions))
-
-
-async def count_choices(session: AsyncSession, search: str | None) -> int:
-    return int(await session.scalar(_searched(select(func.count(Client.id)), search)) or 0)
-
-
-async def choices(
-    session: AsyncSession, search: str | None, *, offset: int, limit: int
-) -> list[tuple[int, str]]:
-    """A page of clients to tick, by name: (id, name)."""
-    query = _searched(select(Client.id, Client.name), search)
-    rows = await session.execute(
-        query.order_by(Client.name_key, Client.id).offset(offset).limit(limit)
-    )
-    return [(i, n) for i, n in rows]
-
-
 async def notice_exists(session: AsyncSession, dedup_key: str) -> bool:
     found = await session.scalar(
         select(OutboxMessage.id).where(OutboxMessage.dedup_key == dedup_key)
@@ -166,8 +135,8 @@ async def count_clients(session: AsyncSession) -> int:
 
 
 async def stream(
-    session: AsyncSession, statement: Select[Any], batch: int
-) -> AsyncIterator[Sequence[Row[Any]]]:
+    session: AsyncSession, statement: Select[*tuple[Any, ...]], batch: int
+) -> AsyncIterator[Sequence[Row[*tuple[Any, ...]]]]:
     """The rows of `statement` in lists of at most `batch`, read through a server-side cursor."""
     connection = await session.connection()
     result = await connection.stream(statement.execution_options(yield_per=batch))
@@ -179,7 +148,7 @@ def _of(column: Any, clients: Clients) -> Any:
     return column.in_(clients) if clients is not None else column.is_not(None)
 
 
-def profiles(clients: Clients) -> Select[Any]:
+def profiles(clients: Clients) -> Select[*tuple[Any, ...]]:
     """id, name, email, phone, messenger, manager, created_at, updated_at, miners,
     price_per_kwh_e4, hosting_fee_minor, markup_bp, service_cost_minor"""
     miners = select(func.count(Miner.id)).where(Miner.client_id == Client.id).scalar_subquery()
@@ -206,7 +175,7 @@ def profiles(clients: Clients) -> Select[Any]:
     )
 
 
-def miners(clients: Clients) -> Select[Any]:
+def miners(clients: Clients) -> Select[*tuple[Any, ...]]:
     """client_id, client, id, model, submodel, serial, mac, ip, worker, location,
     nominal_power_w, status, paid, created_at"""
     return (
@@ -232,7 +201,7 @@ def miners(clients: Clients) -> Select[Any]:
     )
 
 
-def tasks(clients: Clients, start: datetime, end: datetime) -> Select[Any]:
+def tasks(clients: Clients, start: datetime, end: datetime) -> Select[*tuple[Any, ...]]:
     """Tasks that existed in [start, end) and were changed in it or are not done yet.
 
     client_id, client, id, task manager, type, status, summary, description, priority, due_date,
@@ -275,7 +244,7 @@ def tasks(clients: Clients, start: datetime, end: datetime) -> Select[Any]:
     )
 
 
-def bills(clients: Clients, first_month: str, last_month: str) -> Select[Any]:
+def bills(clients: Clients, first_month: str, last_month: str) -> Select[*tuple[Any, ...]]:
     """Bills of the billing months the period touches.
 
     client_id, client, id, period, currency, consumption_wh, price_per_kwh_e4, markup_bp,
@@ -308,7 +277,7 @@ def bills(clients: Clients, first_month: str, last_month: str) -> Select[Any]:
     )
 
 
-def payments(clients: Clients, first_day: date, last_day: date) -> Select[Any]:
+def payments(clients: Clients, first_day: date, last_day: date) -> Select[*tuple[Any, ...]]:
     """Payments dated in the period.
 
     client_id, client, id, bill_id, bill period, paid_on, amount_minor, currency, method,
@@ -335,7 +304,7 @@ def payments(clients: Clients, first_day: date, last_day: date) -> Select[Any]:
     )
 
 
-def consumption(clients: Clients, first_day: date, last_day: date) -> Select[Any]:
+def consumption(clients: Clients, first_day: date, last_day: date) -> Select[*tuple[Any, ...]]:
     """client_id, client, day, energy_wh"""
     return (
         select(
@@ -353,7 +322,7 @@ def consumption(clients: Clients, first_day: date, last_day: date) -> Select[Any
     )
 
 
-def logs(clients: Clients, start: datetime, end: datetime) -> Select[Any]:
+def logs(clients: Clients, start: datetime, end: datetime) -> Select[*tuple[Any, ...]]:
     """Client-related audit entries in [start, end).
 
     at, client_id, client, who, category, action, entity_type, entity_id, changes, details"""

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Collection, Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
     Row,
+    Table,
     and_,
     bindparam,
     false,
@@ -30,8 +31,8 @@ from storage.models import AuditEntry, Client, Miner
 
 CHUNK = 2_000  # rows per executemany
 IN_CHUNK = 500  # values per IN (…) list
-_miners = Miner.__table__
-_audit = AuditEntry.__table__
+_miners = cast(Table, Miner.__table__)
+_audit = cast(Table, AuditEntry.__table__)
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
@@ -123,7 +124,7 @@ async def count_by_client(
 
 async def changing(
     session: AsyncSession, where: ColumnElement[bool], differs: ColumnElement[bool]
-) -> list[Row[Any]]:
+) -> list[Row[*tuple[Any, ...]]]:
     """(id, client_id, paid, status) of the selected miners a change would actually change."""
     result = await session.execute(
         select(Miner.id, Miner.client_id, Miner.paid, Miner.status)
@@ -153,7 +154,7 @@ async def client_miner_counts(session: AsyncSession, client_ids: Collection[int]
             .where(Miner.client_id.in_(chunk))
             .group_by(Miner.client_id)
         )
-        out.update({c: n for c, n in rows})
+        out.update({c: n for c, n in rows if c is not None})
     return {c: out.get(c, 0) for c in ids}
 
 
@@ -169,7 +170,8 @@ async def paid_counts(
             .group_by(Miner.client_id, Miner.paid)
         )
         for client_id, paid, n in rows:
-            out[client_id][0 if paid else 1] = n
+            if client_id is not None:
+                out[client_id][0 if paid else 1] = n
     return {c: (p, u) for c, (p, u) in out.items()}
 
 
@@ -223,7 +225,7 @@ async def lock_for_import(session: AsyncSession) -> None:
         await session.execute(text("LOCK TABLE miners IN SHARE ROW EXCLUSIVE MODE"))
 
 
-async def stream_all(session: AsyncSession) -> AsyncIterator[Sequence[Row[Any]]]:
+async def stream_all(session: AsyncSession) -> AsyncIterator[Sequence[Row[*tuple[Any, ...]]]]:
     """Every miner's importable columns, a few thousand rows at a time."""
     result = await session.stream(select(*_EXISTING).execution_options(yield_per=CHUNK))
     async for part in result.partitions(CHUNK):
@@ -232,9 +234,9 @@ async def stream_all(session: AsyncSession) -> AsyncIterator[Sequence[Row[Any]]]
 
 async def by_identifiers(
     session: AsyncSession, serials: Collection[str], macs: Collection[str], ips: Collection[str]
-) -> list[Row[Any]]:
+) -> list[Row[*tuple[Any, ...]]]:
     """The miners any of these serials, MACs or IPs name (each miner once)."""
-    found: dict[int, Row[Any]] = {}
+    found: dict[int, Row[*tuple[Any, ...]]] = {}
     for column, values in ((Miner.serial, serials), (Miner.mac, macs), (Miner.ip, ips)):
         for chunk in _chunks(sorted(values), IN_CHUNK):
             rows = await session.execute(select(*_EXISTING).where(column.in_(chunk)))
@@ -259,7 +261,7 @@ async def update_miners(
     if not rows:
         return
     columns = [k for k in rows[0] if k != "id"]
-    values = {c: bindparam(f"b_{c}") for c in columns}
+    values: dict[str, Any] = {c: bindparam(f"b_{c}") for c in columns}
     values["updated_at"] = bindparam("b_updated_at")
     statement = update(_miners).where(_miners.c.id == bindparam("b_id")).values(values)
     for chunk in _chunks(rows, CHUNK):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func, insert, or_, select
+from sqlalchemy import case, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -177,38 +177,6 @@ async def clients_with_tasks(
     return rows.all()
 
 
-def _like(text: str) -> str:
-    escaped = text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _client_search(query: Any, search: str | None) -> Any:
-    if not search:
-        return query
-    conditions = [
-        Client.name_key.like(_like(search), escape="\\"),
-        Client.email.like(_like(search), escape="\\"),
-    ]
-    digits = search.lstrip("#")
-    if digits.isdigit():
-        conditions.append(Client.id == int(digits))
-    return query.where(or_(*conditions))
-
-
-async def count_clients(session: AsyncSession, search: str | None) -> int:
-    query = _client_search(select(func.count(Client.id)), search)
-    return int(await session.scalar(query) or 0)
-
-
-async def clients(
-    session: AsyncSession, search: str | None, *, offset: int, limit: int
-) -> Sequence[tuple[int, str]]:
-    """Clients to give a new task to: by name, email or ID; by name."""
-    query = _client_search(select(Client.id, Client.name), search)
-    query = query.order_by(Client.name_key, Client.id).offset(offset).limit(limit)
-    return (await session.execute(query)).all()
-
-
 async def count_client_miners(session: AsyncSession, client_id: int) -> int:
     query = select(func.count(Miner.id)).where(Miner.client_id == client_id)
     return int(await session.scalar(query) or 0)
@@ -289,7 +257,7 @@ async def latest_comments(
 
 
 async def attach(
-    session: AsyncSession, task_id: int, miner_ids: Sequence[int], asset_ids: Sequence[int]
+    session: AsyncSession, task_id: int, miner_ids: Collection[int], asset_ids: Collection[int]
 ) -> None:
     if miner_ids:
         await session.execute(

@@ -23,8 +23,14 @@ class RunningBot:
     def __init__(self, settings: Settings, fake: FakeBotAPI) -> None:
         self.settings = settings
         self.fake = fake
-        self.app: FarmDesk | None = None
+        self._app: FarmDesk | None = None
         self._task: asyncio.Task[None] | None = None
+
+    @property
+    def app(self) -> FarmDesk:
+        """The running FarmDesk (asking while it is stopped is a bug in the test)."""
+        assert self._app is not None, "the bot is not running"
+        return self._app
 
     async def start(self) -> FarmDesk:
         app = FarmDesk(self.settings)
@@ -48,17 +54,17 @@ class RunningBot:
             await asyncio.sleep(0.01)
         else:
             raise TimeoutError("the bot did not start polling")
-        self.app = app
+        self._app = app
         return app
 
     async def stop(self) -> None:
-        if self.app is None:
+        if self._app is None:
             return
-        await self.app.dp.stop_polling()
+        await self._app.dp.stop_polling()
         assert self._task is not None
         await asyncio.wait_for(self._task, 10)
-        await self.app.close()
-        self.app = None
+        await self._app.close()
+        self._app = None
 
     async def restart(self) -> FarmDesk:
         await self.stop()

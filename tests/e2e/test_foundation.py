@@ -189,7 +189,7 @@ async def test_custom_role_made_from_a_template(
     await owner.send("x")
     assert "2–32 letters" in owner.last.plain
     await owner.send("Night shift")
-    assert "Role <b>Night shift</b> created" in owner.messages()[-2].text
+    assert "Role <b>Night shift</b> created" in (owner.messages()[-2].text or "")
     await owner.tap("✅ Add clients")
     assert "▫️ Add clients" in labels(owner.last)
 

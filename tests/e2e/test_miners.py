@@ -19,7 +19,7 @@ from tests.miner_files import HEADER, csv_bytes, xlsx, zip_bomb
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-FLEET = [
+FLEET: list[list[Any]] = [
     HEADER,
     ["10.0.0.1", "AA:BB:CC:00:00:01", "JYZZ0001", "Antminer S19", "a@acme.com", 3250, "yes"],
     ["10.0.0.2", "aa-bb-cc-00-00-02", "JYZZ0002", "Antminer S21", "a@acme.com", "3500", "yes"],
@@ -135,7 +135,7 @@ async def test_csv_in_each_encoding_and_delimiter_and_the_template(
 async def test_unknown_emails_are_added_as_clients_from_the_preview(
     bot: RunningBot, fake: FakeBotAPI, owner: TelegramUser
 ) -> None:
-    rows = [
+    rows: list[list[Any]] = [
         HEADER,
         ["10.0.0.1", None, "S1", "S19", "new@gamma.io", None, None],
         ["10.0.0.2", None, "S2", "S19", "new@gamma.io", None, None],

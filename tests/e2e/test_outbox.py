@@ -20,7 +20,9 @@ async def queue(bot: RunningBot, *, text_key: str = "notify-role-changed", **arg
         assert owner is not None
         notify(session, owner, text_key, args=args or {"role": {"t": "role-manager"}})
         await session.flush()
-        return int(await session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id.desc())))
+        return int(
+            await session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id.desc())) or 0
+        )
 
 
 async def status(bot: RunningBot, message_id: int) -> OutboxMessage:
@@ -71,7 +73,9 @@ async def test_flood_control_puts_the_notice_back_and_blocked_chats_are_marked(
         "sendMessage", error_code=403, description="Forbidden: bot was blocked by the user"
     )
     async with app.db.write() as session:
-        (await session.get(OutboxMessage, first)).not_before = utcnow()
+        message = await session.get(OutboxMessage, first)
+        assert message is not None
+        message.not_before = utcnow()
     await sender.deliver_due()
     assert (await status(bot, first)).status == "blocked"
 
