@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 PROGRESS_SECONDS = 2.0  # how often the status message may be edited (Telegram: ~1 edit/s/chat)
 EMAILS_PER_PAGE = 5
 REJECTS_PER_PAGE = 20
-SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".csv", ".xls"})
+SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv"})
 TEMPLATE_NAME = "miners-template.xlsx"
 
 

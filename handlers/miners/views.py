@@ -145,7 +145,11 @@ def reject_line(t: Localizer, r: Reject) -> str:
 def preview_text(t: Localizer, p: ImportPreview, email_page: int, per_page: int) -> str:
     lines = [
         t("miners-import-preview-title", file=short(p.file_name, 60)),
-        t("miners-import-rows", count=p.data_rows),
+        (
+            t("miners-import-sheet-rows", sheet=short(p.sheet, 40), count=p.data_rows)
+            if p.sheet
+            else t("miners-import-rows", count=p.data_rows)
+        ),
         t("miners-import-new", count=p.new),
         t("miners-import-updated", count=p.updated),
     ]

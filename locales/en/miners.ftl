@@ -41,7 +41,7 @@ miners-client-any = 👥 Any client
 ## Selections and mass actions
 
 miners-paste-ask =
-    Send IPs, serial numbers or MACs, one per line or separated by commas, or a file (.txt, .csv, .xlsx) with them.
+    Send IPs, serial numbers or MACs, one per line or separated by commas, or a file (.txt, .csv or a spreadsheet) with them.
     The miners they name become the selection.
 miners-paste-again = Send the list again, or another file.
 miners-paste-found = Found { $count ->
@@ -133,11 +133,11 @@ miners-pay-done = ✅ { $count ->
 
 miners-import-ask =
     <b>📥 Import miners</b>
-    Send an .xlsx or .csv file (up to { $mb } MB): one row per miner, column names in the first row.
+    Send a spreadsheet — .xlsx, .xls, .xlsb, .ods or .csv, up to { $mb } MB: one row per miner, column names in the first row. The first sheet with column names is read.
     Columns, in any order, in English or Russian (others are ignored): IP, MAC, Serial number, Model, Submodel, Worker, Location (or Container, Rack, Place), Client email, Nominal power (W), Paid, Status.
     A serial number, MAC or IP finds an existing miner, which is updated; otherwise a new one is added. An empty cell leaves the miner's value as it is.
     You see a preview before anything is saved.
-miners-import-send-file = Send the .xlsx or .csv file as a document, or go back to the list.
+miners-import-send-file = Send the spreadsheet (.xlsx, .xls, .xlsb, .ods or .csv) as a document, or go back to the list.
 miners-template = 📄 Template
 miners-template-caption = The import template. The second sheet explains each column and the other names it may have.
 miners-template-sheet = Miners
@@ -168,6 +168,7 @@ miners-import-checking = ⏳ Checking { $count } rows against the stored miners�
 miners-import-nothing-changed = Nothing was changed. Fix the file and send it again.
 miners-import-preview-title = <b>📥 Import preview</b> · { $file }
 miners-import-rows = Rows: { $count }
+miners-import-sheet-rows = Sheet “{ $sheet }” · rows: { $count }
 miners-import-new = 🆕 New miners: { $count }
 miners-import-updated = ✏️ Updated: { $count }
 miners-import-moved = 👤 Of them changing client: { $count }
@@ -236,9 +237,10 @@ miners-reject-same-miner = Row { $row }: the same miner as row { $other }.
 
 invalid-file-empty = The file is empty.
 invalid-file-too-big = The file is larger than { $mb } MB, the most a bot may download from Telegram.
-invalid-file-xls = This is an old Excel file (.xls) or a password-protected one. Save it as .xlsx without a password, or as .csv.
+invalid-file-password = The workbook is protected with a password, so it cannot be read. Save a copy without the password and send that.
 invalid-file-corrupt = The file is damaged and cannot be read. Save it again from Excel or LibreOffice.
-invalid-file-not-spreadsheet = This is not a spreadsheet. Send an .xlsx or .csv file.
+invalid-file-not-spreadsheet = This is not a spreadsheet (a picture, a PDF or another kind of document?). Send an .xlsx, .xls, .xlsb, .ods or .csv file.
+invalid-file-too-many-cells = A sheet of this file is too large to read: its cells, blank ones included, span more than { $max } (rows × columns). Delete stray cells far below or to the right of the table, or split the file.
 invalid-file-zip-bomb = The file unpacks to far more than a spreadsheet of miners should; it was not opened.
 invalid-file-no-header = No header row found. The first row must name the columns, e.g. IP, MAC, Serial number.
 invalid-file-no-id-column = The file has no Serial number, MAC or IP column, so no miner can be found or added.

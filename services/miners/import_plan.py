@@ -126,11 +126,12 @@ DB_COLUMNS = (
 
 @dataclass
 class ParsedFile:
-    kind: str  # xlsx | csv
+    kind: str  # xlsx | xlsm | xlsb | xls | ods | csv
     columns: tuple[str, ...]  # the fields the header names
     rows: list[MinerRow]
     rejects: list[Reject]
     data_rows: int  # non-blank rows under the header
+    sheet: str | None = None  # the sheet read (None for CSV)
 
     @property
     def emails(self) -> set[str]:
@@ -270,7 +271,7 @@ def parse_file(
                 rejects.extend(result)
             else:
                 rows.append(result)
-        return ParsedFile(table.kind, tuple(columns), rows, rejects, data_rows)
+        return ParsedFile(table.kind, tuple(columns), rows, rejects, data_rows, table.sheet)
 
 
 # --- planning ---------------------------------------------------------------------------------

@@ -47,6 +47,7 @@ REJECTS_KEPT = 2_000  # rejected rows listed in the preview; the count is always
 class ImportPreview:
     id: str
     file_name: str
+    sheet: str | None  # the sheet read (None for CSV)
     data_rows: int  # non-blank rows under the header
     new: int
     updated: int
@@ -133,6 +134,7 @@ class ImportService:
             "owner": actor.staff_id,
             "file": file_name or "",
             "kind": parsed.kind,
+            "sheet": parsed.sheet,
             "created": self.clock().isoformat(),
             "columns": list(parsed.columns),
             "data_rows": parsed.data_rows,
@@ -182,6 +184,7 @@ class ImportService:
         return ImportPreview(
             id=import_id,
             file_name=meta["file"],
+            sheet=meta.get("sheet"),
             data_rows=meta["data_rows"],
             new=meta["new"],
             updated=meta["updated"],

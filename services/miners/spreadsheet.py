@@ -1,10 +1,16 @@
-"""Rows of an uploaded spreadsheet, `.xlsx` or `.csv`, read with the care a file from a phone needs.
+"""Rows of an uploaded spreadsheet, read with the care a file from a phone needs.
 
-- `.xlsx`: the zip directory is checked first (entry count, unpacked size, compression ratio)
-  so a zip bomb is refused before openpyxl sees it; openpyxl then reads it in read-only mode
-  with cached formula values (`data_only`), and parses its XML through defusedxml.
+- Workbooks (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`) are read by python-calamine, one path for
+  all of them. What the bytes are is decided from the bytes, not the name (services/miners/
+  file_kind.py): a zip's directory is checked first (entry count, unpacked size, compression
+  ratio: zip bombs), an OLE container is told apart as `.xls`, a password-protected workbook or
+  something else, and an image or PDF under any name is "not a spreadsheet". Then every sheet's
+  span is measured before calamine builds it (services/miners/sheet_limits.py: calamine holds a
+  whole sheet in memory and aborts the process when an allocation fails). The first sheet with a
+  header row is read, visible sheets before hidden ones.
 - `.csv`: UTF-8 with or without BOM, UTF-16 with BOM, otherwise cp1251; comma, semicolon or
-  tab, chosen by which one yields the best header row (Excel's `sep=;` first line is obeyed).
+  tab, chosen by which one yields the best header row (Excel's `sep=;` first line is obeyed). A
+  text file saved under a spreadsheet's name (web exports often are) is read as CSV.
 
 Everything here is synchronous and CPU-bound: callers run it in a worker thread.
 """
@@ -14,37 +20,53 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from itertools import chain, islice
 from pathlib import PurePosixPath
 from typing import Any
 
-import openpyxl
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from services.errors import Invalid
+from services.miners.file_kind import (
+    MAX_CELLS,
+    MAX_FILE_BYTES,
+    MAX_UNPACKED_BYTES,
+    MAX_ZIP_ENTRIES,
+    WORKBOOK_KINDS,
+    bad,
+    sniff,
+)
 
-MAX_FILE_BYTES = 20 * 1024 * 1024  # what a bot may download from Telegram
-MAX_UNPACKED_BYTES = 300 * 1024 * 1024
-MAX_ZIP_ENTRIES = 1_000
-MAX_ENTRY_RATIO = 200  # a sheet's XML packs 5–50×; a zip bomb thousands of times
+__all__ = [
+    "MAX_CELLS",
+    "MAX_FILE_BYTES",
+    "MAX_UNPACKED_BYTES",
+    "MAX_ZIP_ENTRIES",
+    "SHEET_PROBLEMS",
+    "Table",
+    "read_table",
+]
+
 HEADER_SCAN_ROWS = 30
-XLSX_EXTENSIONS = frozenset({".xlsx", ".xlsm"})
 TEXT_EXTENSIONS = frozenset({".csv", ".txt", ".tsv", ""})
+SPREADSHEET_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})
 DELIMITERS = (",", ";", "\t")
-_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, or an encrypted .xlsx
 
 # Why a file is not a usable spreadsheet: Invalid("file", reason).
-SHEET_PROBLEMS = ("empty", "too-big", "xls", "corrupt", "not-spreadsheet", "zip-bomb", "no-header")
+SHEET_PROBLEMS = (
+    "empty",
+    "too-big",
+    "password",
+    "corrupt",
+    "not-spreadsheet",
+    "zip-bomb",
+    "too-many-cells",
+    "no-header",
+)
 
 Row = Sequence[Any]
 Scorer = Callable[[Row], int]  # how much a row looks like our header row (0: not at all)
-
-
-def _bad(reason: str, **details: Any) -> Invalid:
-    return Invalid("file", reason, **details)
 
 
 class Table:
@@ -57,8 +79,10 @@ class Table:
         header_row: int,
         rows: Iterator[tuple[int, Row]],
         close: Callable[[], None] = lambda: None,
+        sheet: str | None = None,
     ) -> None:
-        self.kind = kind  # xlsx | csv
+        self.kind = kind  # xlsx | xlsm | xlsb | xls | ods | csv
+        self.sheet = sheet  # the sheet read (None for CSV)
         self.header = header
         self.header_row = header_row  # 1-based; 0 when no header row was found
         self.rows = rows
@@ -77,53 +101,19 @@ class Table:
 def read_table(data: bytes, file_name: str | None, score: Scorer) -> Table:
     """Open `data` and find the header row (the first row `score` likes within the first rows
     of a sheet). Raise Invalid("file", reason) for a file that is not a usable spreadsheet."""
-    if not data:
-        raise _bad("empty")
-    if len(data) > MAX_FILE_BYTES:
-        raise _bad("too-big", mb=MAX_FILE_BYTES // (1024 * 1024))
+    kind = sniff(data)
+    if kind in WORKBOOK_KINDS:
+        return _read_workbook(data, kind, score)
     suffix = PurePosixPath((file_name or "").lower()).suffix
-    if data.startswith(_ZIP_MAGIC):
-        return _read_xlsx(data, score)
-    if data.startswith(_OLE_MAGIC):
-        raise _bad("xls")
-    if suffix in XLSX_EXTENSIONS:
-        raise _bad("corrupt")
-    if suffix not in TEXT_EXTENSIONS:
-        raise _bad("not-spreadsheet")
-    return _read_csv(_decode(data), score)
+    if suffix not in TEXT_EXTENSIONS | SPREADSHEET_EXTENSIONS:
+        raise bad("not-spreadsheet")
+    table = _read_csv(_decode(data), score)
+    if table.header is None and suffix in SPREADSHEET_EXTENSIONS:
+        raise bad("not-spreadsheet")  # neither a workbook nor a table in text
+    return table
 
 
-# --- xlsx -------------------------------------------------------------------------------------
-
-
-def check_zip(data: bytes) -> None:
-    """Refuse a zip that is damaged, not an Office file, or unpacks to far more than it weighs."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise _bad("corrupt") from exc
-    if len(entries) > MAX_ZIP_ENTRIES:
-        raise _bad("zip-bomb")
-    if sum(e.file_size for e in entries) > MAX_UNPACKED_BYTES:
-        raise _bad("zip-bomb")
-    for entry in entries:
-        if entry.file_size > 1024 * 1024 and entry.file_size > MAX_ENTRY_RATIO * max(
-            entry.compress_size, 1
-        ):
-            raise _bad("zip-bomb")
-    if "[Content_Types].xml" not in {e.filename for e in entries}:
-        raise _bad("not-spreadsheet")
-
-
-def _guarded(rows: Iterator[Row]) -> Iterator[Row]:
-    """openpyxl's row stream with damage inside the file reported as a corrupt file."""
-    try:
-        yield from rows
-    except Invalid:
-        raise
-    except Exception as exc:  # XML errors, defusedxml refusals, zlib errors, bad cell data
-        raise _bad("corrupt") from exc
+# --- workbooks ------------------------------------------------------------------------------
 
 
 def _numbered(rows: Iterator[Row], start: int) -> Iterator[tuple[int, Row]]:
@@ -139,31 +129,59 @@ def _pick_header(head: Sequence[Row], score: Scorer) -> tuple[int, int]:
     return -1, 0
 
 
-def _read_xlsx(data: bytes, score: Scorer) -> Table:
-    check_zip(data)
+def _is_panic(exc: BaseException) -> bool:
+    """A Rust panic inside calamine, raised as pyo3's PanicException (a BaseException)."""
+    return type(exc).__name__ == "PanicException"
+
+
+def _open(data: bytes) -> CalamineWorkbook:
     try:
-        book = openpyxl.load_workbook(
-            io.BytesIO(data), read_only=True, data_only=True, keep_links=False
-        )
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:
-        raise _bad("corrupt") from exc
+        raise bad("corrupt") from exc
+    except BaseException as exc:
+        if _is_panic(exc):
+            raise bad("corrupt") from exc
+        raise
+
+
+def _sheet_rows(book: CalamineWorkbook, name: str) -> Iterator[Row]:
+    """The sheet's rows from row 1 (calamine yields empty rows above its first used one)."""
     try:
-        active = book.active
-        ordered = [active, *(s for s in book.worksheets if s is not active)]
-        sheets = [s for s in ordered if isinstance(s, ReadOnlyWorksheet)]
-        if not sheets:
-            raise _bad("no-header")
-        for sheet in sheets:
-            sheet.reset_dimensions()  # other tools write wrong dimensions: read every row
-            rows = _guarded(sheet.iter_rows(values_only=True))
+        sheet = book.get_sheet_by_name(name)
+        if sheet.height == 0:
+            return iter(())
+        return iter(sheet.iter_rows())
+    except Exception as exc:
+        raise bad("corrupt") from exc
+    except BaseException as exc:
+        if _is_panic(exc):
+            raise bad("corrupt") from exc
+        raise
+
+
+def _reading_order(book: CalamineWorkbook) -> list[str]:
+    """Worksheets (not charts or macros), the visible ones first, each in workbook order."""
+    sheets = [m for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+    visible = [m.name for m in sheets if m.visible == SheetVisibleEnum.Visible]
+    return visible + [m.name for m in sheets if m.visible != SheetVisibleEnum.Visible]
+
+
+def _read_workbook(data: bytes, kind: str, score: Scorer) -> Table:
+    book = _open(data)
+    try:
+        names = _reading_order(book)
+        for name in names:
+            rows = _sheet_rows(book, name)
             head = list(islice(rows, HEADER_SCAN_ROWS))
             index, _ = _pick_header(head, score)
             if index >= 0:
                 rest = chain(head[index + 1 :], rows)
-                return Table("xlsx", head[index], index + 1, _numbered(rest, index + 2), book.close)
-        first = sheets[0]
-        rows = _guarded(first.iter_rows(values_only=True))
-        return Table("xlsx", None, 0, _numbered(rows, 1), book.close)
+                numbered = _numbered(rest, index + 2)
+                return Table(kind, head[index], index + 1, numbered, book.close, name)
+        first = names[0] if names else None
+        rows = _sheet_rows(book, first) if first is not None else iter(())
+        return Table(kind, None, 0, _numbered(rows, 1), book.close, first)
     except BaseException:
         book.close()
         raise
@@ -183,7 +201,7 @@ def _decode(data: bytes) -> str:
         except UnicodeDecodeError:
             text = data.decode("cp1251", errors="replace")
     if "\x00" in text:
-        raise _bad("not-spreadsheet")
+        raise bad("not-spreadsheet")
     return text
 
 
@@ -196,7 +214,7 @@ def _records(text: str, delimiter: str, skip: int) -> Iterator[tuple[int, list[s
         for record in reader:
             yield reader.line_num, record
     except csv.Error as exc:
-        raise _bad("corrupt") from exc
+        raise bad("corrupt") from exc
 
 
 def _read_csv(text: str, score: Scorer) -> Table:
