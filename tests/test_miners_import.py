@@ -99,8 +99,14 @@ def test_formulas_are_read_as_their_cached_values() -> None:
     )
     cached = with_cached_values(data, {"B2": "S19", "C2": 3250, "B3": "#N/A"})
     parsed = parse_file(cached, "excel.xlsx")
-    assert [(r.serial, r.model, r.power) for r in parsed.rows] == [("A1", "S19", 3250)]
-    assert reasons(parsed) == [(3, "error-value")]
+    # An error result reads as an empty cell (see tests/test_miners_formats.py).
+    assert [(r.serial, r.model, r.power) for r in parsed.rows] == [
+        ("A1", "S19", 3250),
+        ("A2", None, None),
+    ]
+    assert reasons(parsed) == []
+    typed = parse_file(b"Serial,Model\r\nA3,#N/A\r\n", "typed.csv")
+    assert reasons(typed) == [(2, "error-value")]
     # Without a cached value (a file openpyxl wrote and nothing recalculated) the cell is empty.
     plain = parse_file(data, "openpyxl.xlsx")
     assert [(r.model, r.power) for r in plain.rows[:1]] == [(None, None)]

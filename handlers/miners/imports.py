@@ -138,6 +138,11 @@ def _after_import_rows(t: Localizer) -> list[list[Any]]:
     ]
 
 
+def _refused_file_rows(t: Localizer) -> list[list[Any]]:
+    """Under a refused file: the template to start again from, the list, the menu."""
+    return [[button(t("miners-template"), MinerCb(action="tpl").pack())], *_after_import_rows(t)]
+
+
 async def receive_file(
     message: Message,
     bot: Bot,
@@ -151,15 +156,16 @@ async def receive_file(
     assert document is not None
     await services.imports.start(actor)
     name = document.file_name or "file"
+    too_big = t("miners-file-too-big", mb=MAX_FILE_BYTES // (1024 * 1024))
     if (document.file_size or 0) > MAX_FILE_BYTES:
-        await message.answer(t("miners-file-too-big", mb=MAX_FILE_BYTES // (1024 * 1024)))
+        await message.answer(too_big, reply_markup=markup(_refused_file_rows(t)))
         return
     status = await message.answer(t("miners-import-reading", file=name))
     try:
         buffer = await bot.download(document, destination=io.BytesIO())
     except TelegramBadRequest as exc:  # e.g. "file is too big" when the size was not given
         log.info("download refused: %s", exc)
-        await status.edit_text(t("miners-file-too-big", mb=MAX_FILE_BYTES // (1024 * 1024)))
+        await status.edit_text(too_big, reply_markup=markup(_refused_file_rows(t)))
         return
     assert isinstance(buffer, io.BytesIO)
     data = buffer.getvalue()
@@ -176,7 +182,7 @@ async def receive_file(
         await reporter
         await status.edit_text(
             error_text(t, exc) + "\n\n" + t("miners-import-nothing-changed"),
-            reply_markup=None,
+            reply_markup=markup(_refused_file_rows(t)),
         )
         return
     finally:

@@ -27,7 +27,6 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-from services.errors import Invalid
 from services.miners.file_kind import (
     MAX_CELLS,
     MAX_FILE_BYTES,
