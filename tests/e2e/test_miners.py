@@ -15,9 +15,21 @@ from handlers.miners import imports as import_handlers
 from services.miners import import_plan
 from tests.e2e.conftest import RunningBot, add_client, join, labels
 from tests.fakebotapi import MAX_DOWNLOAD_BYTES, BotMessage, FakeBotAPI, TelegramUser
-from tests.miner_files import HEADER, csv_bytes, xlsx, zip_bomb
+from tests.miner_files import (
+    HEADER,
+    TWIN_CACHED,
+    TWIN_ROWS,
+    csv_bytes,
+    fixture,
+    twin_xlsx,
+    xlsb,
+    xlsx,
+    zip_bomb,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ODS = "application/vnd.oasis.opendocument.spreadsheet"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x02"
 
 FLEET: list[list[Any]] = [
     HEADER,
@@ -58,7 +70,7 @@ async def test_a_clean_import_shows_a_preview_then_fills_the_list(
     assert preview.edits >= 1  # "Reading fleet.xlsx…", then the preview in the same message
     text = preview.plain
     assert "Import preview · fleet.xlsx" in text
-    assert "Rows: 3" in text and "New miners: 3" in text and "Updated: 0" in text
+    assert "Sheet “Miners” · rows: 3" in text and "New miners: 3" in text and "Updated: 0" in text
     assert "Rejected" not in text and "Nothing is saved until you tap Apply" in text
     assert "Miners (0)" in await miners_list(owner)  # nothing written yet
 
@@ -172,19 +184,22 @@ async def test_bad_files_are_refused_and_change_nothing(
     for data, name, answer in [
         (good[: len(good) // 2], "cut.xlsx", "The file is damaged and cannot be read."),
         (zip_bomb(), "bomb.xlsx", "The file unpacks to far more than a spreadsheet"),
-        (b"%PDF-1.7 a scan", "scan.xlsx", "The file is damaged"),
+        (b"%PDF-1.7 a scan", "scan.xlsx", "This is not a spreadsheet"),
         (b"Model;Worker\r\nS19;w\r\n", "no-id.csv", "no Serial number, MAC or IP column"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "old.xls", "old Excel file (.xls)"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "old.xls", "The file is damaged"),
+        (fixture("password.xlsx"), "secret.xlsx", "protected with a password"),
+        (fixture("password.ods"), "secret.ods", "protected with a password"),
     ]:
         reply = await upload(owner, data, name)
         assert answer in reply.plain, (name, reply.plain)
-        assert "Nothing was changed." in reply.plain and not reply.inline_buttons()
+        assert "Nothing was changed." in reply.plain
+        assert labels(reply) == ["📄 Template", "⛏ Miners", "🏠 Menu"], name
 
     # on the Import screen any document is taken, and one that is no spreadsheet is told so
     await owner.tap("Miners")
     await owner.tap("Import")
     reply = await upload(owner, b"%PDF-1.7 a scan", "scan.pdf", "application/pdf")
-    assert "This is not a spreadsheet. Send an .xlsx or .csv file." in reply.plain
+    assert "This is not a spreadsheet" in reply.plain
     await owner.send("/menu")
     await owner.send_document(b"%PDF-1.7", "scan.pdf", "application/pdf")  # outside: not an import
     assert owner.last.plain.startswith("I did not understand that.")
@@ -193,8 +208,78 @@ async def test_bad_files_are_refused_and_change_nothing(
     gets = len(fake.calls_of("getFile"))
     reply = await upload(owner, b"\x00" * (MAX_DOWNLOAD_BYTES + 1), "huge.xlsx")
     assert "larger than 20 MB" in reply.plain
+    assert labels(reply) == ["📄 Template", "⛏ Miners", "🏠 Menu"]
     assert len(fake.calls_of("getFile")) == gets
     assert "Miners (0)" in await miners_list(owner)
+
+
+async def test_a_picture_renamed_to_xlsx_is_not_called_a_damaged_spreadsheet(
+    bot: RunningBot, fake: FakeBotAPI, owner: TelegramUser
+) -> None:
+    """Issue 9, defect 4: it never was a spreadsheet, and the member is told so."""
+    await owner.send("/menu")
+    reply = await upload(owner, PNG, "fleet.xlsx")
+    assert "This is not a spreadsheet (a picture, a PDF or another kind of document?)" in (
+        reply.plain
+    )
+    assert "damaged" not in reply.plain
+
+
+async def test_a_libreoffice_ods_imports(
+    bot: RunningBot, fake: FakeBotAPI, owner: TelegramUser
+) -> None:
+    """Issue 9, defect 4: LibreOffice's .ods was called "not a spreadsheet"."""
+    await add_client(owner, "Acme", "a@acme.com")
+    preview = await import_file(owner, fixture("fleet.ods"), "fleet.ods", ODS)
+    text = preview.plain
+    assert "Import preview · fleet.ods" in text and "Sheet “Fleet” · rows: 4" in text, text
+    assert "New miners: 3" in text and "Rejected rows, to be skipped: 1" in text
+    await owner.tap("Apply", message=preview)
+    assert "Added: 3" in owner.last.plain
+    listing = await miners_list(owner)
+    assert "Miners (3)" in listing and "S21 · 10.0.0.2" in listing  # a formula's value
+
+
+async def test_a_refused_file_offers_the_template_the_miners_and_the_menu(
+    bot: RunningBot, fake: FakeBotAPI, owner: TelegramUser
+) -> None:
+    """Issue 9, defect 5: after a refused file the member was left with no button."""
+    await owner.send("/menu")
+    await owner.tap("Miners")
+    await owner.tap("Import")
+    reply = await upload(owner, b"Model;Worker\r\nS19;w\r\n", "no-id.csv", "text/csv")
+    assert "Fix the file and send it again." in reply.plain
+    assert labels(reply) == ["📄 Template", "⛏ Miners", "🏠 Menu"]
+    await owner.tap("Template", message=reply)
+    document = owner.last.document
+    assert document is not None and document["file_name"] == "miners-template.xlsx"
+    # still on the Import screen: the fixed file is taken
+    preview = await upload(owner, xlsx(FLEET), "fixed.xlsx")
+    assert "Import preview · fixed.xlsx" in preview.plain
+    await owner.tap("Cancel", message=preview)
+    reply = await upload(owner, PNG, "photo.xlsx")
+    await owner.tap("Miners", message=reply)
+    assert "Miners (0)" in owner.last.plain
+    await owner.tap("Menu", message=reply)
+    assert owner.last.plain.startswith("Hosting facility")
+
+
+@pytest.mark.parametrize(
+    ("name", "make"),
+    [
+        ("fleet.xls", lambda: fixture("fleet.xls")),
+        ("fleet.xlsb", lambda: xlsb({"Fleet": TWIN_ROWS}, cached=TWIN_CACHED)),
+        ("fleet.xlsx", twin_xlsx),
+    ],
+)
+async def test_every_workbook_format_is_previewed_alike(
+    bot: RunningBot, fake: FakeBotAPI, owner: TelegramUser, name: str, make: Any
+) -> None:
+    await owner.send("/menu")
+    preview = await upload(owner, make(), name, "application/octet-stream")
+    text = preview.plain
+    assert f"Import preview · {name}" in text and "Sheet “Fleet” · rows: 4" in text, text
+    assert "New miners: 3" in text and "Row 9: “10.0.0.300” is not an IP address" in text, text
 
 
 async def test_apply_works_after_a_restart(
