@@ -204,17 +204,13 @@ def cell_text(value: Any) -> str | None:
     return str(value)
 
 
-def _plain_ipv4(text: str) -> bool:
-    """A dotted quad as it should be written (the common case, checked without ipaddress)."""
-    parts = text.split(".")
-    return len(parts) == 4 and all(
-        p.isdigit() and p.isascii() and len(p) <= 3 and int(p) <= 255 and (p == "0" or p[0] != "0")
-        for p in parts
-    )
+# A dotted quad as it should be written (the common case, checked without ipaddress).
+_OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_PLAIN_IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
 
 
 def clean_ip(text: str) -> str:
-    if _plain_ipv4(text):
+    if _PLAIN_IPV4.fullmatch(text):
         return text
     try:
         return str(ipaddress.ip_address(text))

@@ -156,6 +156,48 @@ def _short(value: Any) -> str:
     return text if len(text) <= VALUE_SHOWN else text[: VALUE_SHOWN - 1] + "…"
 
 
+def _shown(raw: Any) -> str:
+    """A bad cell as the member typed it (its text, else the raw value)."""
+    try:
+        text = cell_text(raw)
+    except BadValue:
+        text = None
+    return _short(raw if text is None else text)
+
+
+Cleaner = Callable[[Any], Any]  # a raw cell → its stored value, None when blank; or BadValue
+# Columns that repeat a few values down a whole file: their text is cleaned once per value.
+REPEATING = frozenset({"model", "submodel", "email", "power", "paid", "status"})
+REPEATING |= {"container", "rack", "place"}
+MEMO_SIZE = 20_000
+
+
+def _from_text(clean: Callable[[Any, str], Any]) -> Cleaner:
+    def cleaned(raw: Any) -> Any:
+        text = cell_text(raw)
+        return None if text is None else clean(raw, text)
+
+    return cleaned
+
+
+def _remembered(clean: Cleaner) -> Cleaner:
+    """`clean` with its answers for text cells kept (a bad value is cleaned again each time)."""
+    seen: dict[str, Any] = {}
+
+    def cleaned(raw: Any) -> Any:
+        if type(raw) is not str:
+            return clean(raw)
+        found = seen.get(raw, seen)
+        if found is not seen:
+            return found
+        value = clean(raw)
+        if len(seen) < MEMO_SIZE:
+            seen[raw] = value
+        return value
+
+    return cleaned
+
+
 class RowReader:
     """Turns the cells of one data row into a MinerRow, or the reasons it is rejected."""
 
@@ -173,10 +215,10 @@ class RowReader:
             "rack": lambda _raw, text: " ".join(text.split()),
             "place": lambda _raw, text: " ".join(text.split()),
         }
-        self.columns = [
-            (name, index, cleaners.get(name) or partial(_clean_text, name))
-            for name, index in columns.items()
-        ]
+        self.columns: list[tuple[str, int, Cleaner]] = []
+        for name, index in columns.items():
+            clean = _from_text(cleaners.get(name) or partial(_clean_text, name))
+            self.columns.append((name, index, _remembered(clean) if name in REPEATING else clean))
         self.seen_serial: dict[str, int] = {}
         self.seen_mac: dict[str, int] = {}
         self.seen_ip_only: dict[str, int] = {}
@@ -187,19 +229,19 @@ class RowReader:
         values: dict[str, Any] = {}
         problems: list[Reject] | None = None
         for name, index, clean in self.columns:
-            raw = cells[index] if index < size else None
-            if raw is None:
+            if index >= size:
                 continue
-            text = None
+            raw = cells[index]
+            if raw is None or raw == "":  # calamine gives "" for an empty cell
+                continue
             try:
-                text = cell_text(raw)
-                if text is not None:
-                    values[name] = clean(raw, text)
+                value = clean(raw)
             except BadValue as bad:
                 problems = problems or []
-                problems.append(
-                    Reject(number, bad.reason, name, _short(raw if text is None else text))
-                )
+                problems.append(Reject(number, bad.reason, name, _shown(raw)))
+                continue
+            if value is not None:
+                values[name] = value
         if problems:
             return problems
         if not values:

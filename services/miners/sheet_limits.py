@@ -39,20 +39,17 @@ def column_number(letters: bytes) -> int:
 
 def _quick_xml_bound(xml: bytes) -> int | None:
     """QUICK_BOX's cell count when the sheet is plainly written (every cell names itself with
-    ` r="…"`, every reference inside the box); None when the exact walk is needed."""
+    ` r="…"`, every reference inside the box); None when the exact walk is needed. Three passes
+    of C over the bytes: about a tenth of what calamine then spends on the same sheet."""
     start = xml.find(_SHEET_DATA[0])
     if start < 0:
         return 0
     end = xml.find(_SHEET_DATA[1], start)
     end = len(xml) if end < 0 else end
+    # Every cell tag starts with its reference (`<c r="B7"`), and no tag has a namespace
+    # prefix (`<x:c>`, placed by counting). Otherwise: the exact walk.
     cells = xml.count(b"<c", start, end)
-    if (
-        cells != xml.count(b'<c r="', start, end)
-        or xml.count(b"r=", start, end) != xml.count(b' r="', start, end)
-        or xml.count(b":c ", start, end)
-        or xml.count(b":c>", start, end)
-        or xml.count(b":row", start, end)
-    ):
+    if cells != xml.count(b'<c r="', start, end) or xml.find(b":c", start, end) >= 0:
         return None
     if _OUTSIDE_QUICK_BOX.search(xml, start, end):
         return None
