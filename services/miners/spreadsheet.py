@@ -21,6 +21,7 @@ import codecs
 import csv
 import io
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from itertools import chain, islice
 from pathlib import PurePosixPath
 from typing import Any
@@ -128,35 +129,30 @@ def _pick_header(head: Sequence[Row], score: Scorer) -> tuple[int, int]:
     return -1, 0
 
 
-def _is_panic(exc: BaseException) -> bool:
-    """A Rust panic inside calamine, raised as pyo3's PanicException (a BaseException)."""
-    return type(exc).__name__ == "PanicException"
-
-
-def _open(data: bytes) -> CalamineWorkbook:
+@contextmanager
+def _damaged_if_it_fails() -> Iterator[None]:
+    """calamine's errors, and its Rust panics (pyo3's PanicException, a BaseException), as a
+    damaged file."""
     try:
-        return CalamineWorkbook.from_filelike(io.BytesIO(data))
+        yield
     except Exception as exc:
         raise bad("corrupt") from exc
     except BaseException as exc:
-        if _is_panic(exc):
+        if type(exc).__name__ == "PanicException":
             raise bad("corrupt") from exc
         raise
+
+
+def _open(data: bytes) -> CalamineWorkbook:
+    with _damaged_if_it_fails():
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
 
 
 def _sheet_rows(book: CalamineWorkbook, name: str) -> Iterator[Row]:
     """The sheet's rows from row 1 (calamine yields empty rows above its first used one)."""
-    try:
+    with _damaged_if_it_fails():
         sheet = book.get_sheet_by_name(name)
-        if sheet.height == 0:
-            return iter(())
-        return iter(sheet.iter_rows())
-    except Exception as exc:
-        raise bad("corrupt") from exc
-    except BaseException as exc:
-        if _is_panic(exc):
-            raise bad("corrupt") from exc
-        raise
+        return iter(sheet.iter_rows()) if sheet.height else iter(())
 
 
 def _reading_order(book: CalamineWorkbook) -> list[str]:
