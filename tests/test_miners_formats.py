@@ -115,7 +115,7 @@ def test_the_first_sheet_with_a_header_row_is_read(kind: str, make: Callable[[],
 
 
 def test_visible_sheets_come_before_hidden_ones_and_charts_are_skipped() -> None:
-    lookup = [["Serial", "Model"], ["OLD1", "S9"]]
+    lookup: list[list[Any]] = [["Serial", "Model"], ["OLD1", "S9"]]
     data = xlsb({"Lookup": lookup, "Miners": TWO_SHEETS_DATA}, hidden=["Lookup"])
     assert parse_file(data, "book.xlsb").sheet == "Miners"
     only_hidden = xlsb({"Lookup": lookup}, hidden=["Lookup"])
