@@ -70,10 +70,25 @@ def card(t: Localizer, c: ClientSummary, zone: ZoneInfo) -> str:
     )
 
 
-def miner_line(m: MinerLine) -> str:
-    where = m.ip or m.location or m.serial or f"#{m.id}"
-    icon, model = STATUS_ICONS.get(m.status, "⚪️"), html.escape(m.model or "?")
-    return f"{icon} {model} · {html.escape(where)} · 👤{PAID_ICONS[m.paid]}"
+def miner_line(m: MinerLine, *, number: int | None = None, with_client: bool = False) -> str:
+    """A miner in two lines that fit a phone (42 characters at most): status, name (serial, else
+    MAC, else IP) and model; then where it is (its IP, or its place when the IP is its name),
+    whose it is (with `with_client`) and whether it is paid."""
+    first = f"{STATUS_ICONS.get(m.status, '⚪️')} {html.escape(short(m.name, 17))}"
+    if m.model:
+        first += f" · {html.escape(short(m.model, 15))}"
+    second = []
+    where = m.ip if m.ip and m.ip != m.name else m.location
+    if where:
+        second.append(html.escape(short(where, 15)))
+    if with_client:
+        owner = short(f"#{m.client_id} {m.client or ''}", 14) if m.client_id else "—"
+        second.append(f"👤 {html.escape(owner)}")
+    paid = f"💳{PAID_ICONS[m.paid]}"
+    prefix = f"{number}. " if number is not None else ""
+    if not second:
+        return f"{prefix}{first} {paid}"
+    return f"{prefix}{first}\n   {' · '.join(second)} {paid}"
 
 
 def legend(t: Localizer) -> Html:

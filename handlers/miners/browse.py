@@ -11,7 +11,7 @@ from typing import Any
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
 
 from handlers.callbacks import MenuCb, MinerCb
 from handlers.clients.views import PAID_ICONS, STATUS_ICONS, short
@@ -60,6 +60,13 @@ def can_act(actor: Actor) -> bool:
     return actor.can(Permission.MINERS_EDIT_CLIENT) or actor.can(Permission.MINERS_PAYMENT_STATUS)
 
 
+def actions_button(t: Localizer, selected: int) -> InlineKeyboardButton:
+    """ "🛠 Actions (3)": the count it shows rides along, so a tap on an older message whose
+    count is no longer true says so instead of acting on a selection the member did not see."""
+    label = t("miners-actions", count=selected) if selected else t("miners-actions-open")
+    return button(label, MinerCb(action="acts", arg=str(selected)).pack())
+
+
 async def miners_list(
     event: Message | CallbackQuery,
     actor: Actor,
@@ -86,15 +93,19 @@ async def miners_list(
     await state.set_state(MinerBrowse.list)
     await state.update_data(mn_page=result.page)
 
+    # What fits a phone: ticks (for members who can act on a selection), the pager, the filters
+    # (and Clear when some are set), then "🛠 Actions" (selecting by filter or list, clearing,
+    # importing and the mass actions are all behind it) beside Menu.
     rows: list[list[Any]] = []
-    ticks = [
-        button(
-            f"{'☑️' if m.id in ticked else '⬜'} {result.page * PER_PAGE + i}",
-            MinerCb(action="tick", id=m.id, page=result.page).pack(),
-        )
-        for i, m in enumerate(result.items, 1)
-    ]
-    rows += [ticks[i : i + TICKS_PER_ROW] for i in range(0, len(ticks), TICKS_PER_ROW)]
+    if can_act(actor):
+        ticks = [
+            button(
+                f"{'☑️' if m.id in ticked else '⬜'} {result.page * PER_PAGE + i}",
+                MinerCb(action="tick", id=m.id, page=result.page).pack(),
+            )
+            for i, m in enumerate(result.items, 1)
+        ]
+        rows += [ticks[i : i + TICKS_PER_ROW] for i in range(0, len(ticks), TICKS_PER_ROW)]
     rows.append(pager(result.page, result.pages, lambda p: MinerCb(action="list", page=p).pack()))
     paid_label = {
         None: t("miners-paid-any"),
@@ -110,21 +121,13 @@ async def miners_list(
     )
     if f.active:
         rows.append([button(t("miners-clear-filters"), MinerCb(action="fx").pack())])
-    choose = [button(t("miners-paste"), MinerCb(action="paste").pack())]
-    if result.total:
-        choose.insert(
-            0, button(t("miners-select-all", count=result.total), MinerCb(action="all").pack())
-        )
-    rows.append(choose)
-    if selected:
-        act = []
-        if can_act(actor):
-            act.append(button(t("miners-actions", count=selected), MinerCb(action="acts").pack()))
-        act.append(button(t("miners-clear-selection"), MinerCb(action="clr").pack()))
-        rows.append(act)
-    if actor.can(Permission.MINERS_IMPORT):
-        rows.append([button(t("miners-import"), MinerCb(action="imp").pack())])
-    rows.append([button(t("back-menu"), MenuCb(area="main").pack())])
+    last = []
+    if result.total == 0 and not f.active and actor.can(Permission.MINERS_IMPORT):
+        last.append(button(t("miners-import"), MinerCb(action="imp").pack()))
+    elif can_act(actor) or actor.can(Permission.MINERS_IMPORT):
+        last.append(actions_button(t, selected))
+    last.append(button(t("back-menu"), MenuCb(area="main").pack()))
+    rows.append(last)
     await show(event, views.list_text(t, result, f, client, selected, note), rows)
 
 
@@ -193,14 +196,6 @@ def router() -> Router:
         selection = await services.miners.toggle(actor, selection, callback_data.id)
         await save_selection(state, selection)
         await miners_list(query, actor, t, services, state, callback_data.page)
-
-    @r.callback_query(MinerCb.filter(F.action == "all"))
-    async def on_select_all(
-        query: CallbackQuery, actor: Actor, t: Localizer, services: Services, state: FSMContext
-    ) -> None:
-        f, _, _ = await current(state)
-        await save_selection(state, Selection(matching=f))
-        await miners_list(query, actor, t, services, state)
 
     @r.callback_query(MinerCb.filter(F.action == "clr"))
     async def on_clear_selection(

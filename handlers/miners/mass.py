@@ -18,7 +18,7 @@ from handlers.callbacks import MinerCb
 from handlers.clients.views import PAID_ICONS, STATUS_ICONS, short
 from handlers.labels import error_text
 from handlers.miners import views
-from handlers.miners.browse import current, miners_list, save_selection, with_selection
+from handlers.miners.browse import can_act, current, miners_list, save_selection, with_selection
 from handlers.render import button, show
 from handlers.states import MinerBrowse, MinerMass, MinerSelect
 from locales import Html, Localizer
@@ -26,7 +26,7 @@ from services.actor import Actor
 from services.clients.service import MINER_STATUSES
 from services.container import Services
 from services.errors import DomainError
-from services.miners.service import PastedList, Selection
+from services.miners.service import MassResult, PastedList, Selection
 from services.miners.spreadsheet import MAX_FILE_BYTES
 from services.permissions import Permission
 
@@ -49,8 +49,10 @@ async def actions(
     *,
     note: str | None = None,
 ) -> None:
-    """What can be done with the selection, and what it holds (by client, paid/unpaid)."""
-    _, selection, _ = await current(state)
+    """What the selection holds (by client, paid/unpaid) and what can be done with it; also how
+    to select (all that the filter shows, a pasted list), clear, and import: the list keeps only
+    ticks, pages and filters, so it fits a phone's screen."""
+    f, selection, _ = await current(state)
     total, shares = await services.miners.summary(actor, selection)
     await state.set_state(MinerBrowse.list)
     rows: list[list[Any]] = []
@@ -63,8 +65,17 @@ async def actions(
         )
     if total and actor.can(Permission.MINERS_PAYMENT_STATUS):
         rows.append([button(t("miners-set-payment"), MinerCb(action="mp").pack())])
+    if can_act(actor):
+        choose = [button(t("miners-paste"), MinerCb(action="paste").pack())]
+        shown = await services.miners.count_selected(actor, Selection(matching=f))
+        if shown:
+            label = t("miners-select-all", count=shown, filtered="yes" if f.active else "no")
+            choose.insert(0, button(label, MinerCb(action="all").pack()))
+        rows.append(choose)
     if total:
         rows.append([button(t("miners-clear-selection"), MinerCb(action="clr").pack())])
+    if actor.can(Permission.MINERS_IMPORT):
+        rows.append([button(t("miners-import"), MinerCb(action="imp").pack())])
     rows.append([button(t("miners-back-to-list"), MinerCb(action="back").pack())])
     text = views.selection_text(t, total, shares) if total else t("miners-selection-empty")
     await show(event, f"{note}\n\n{text}" if note else text, rows)
@@ -105,11 +116,42 @@ async def _confirm_move(
     preview = await services.miners.move_preview(actor, selection, client_id)
     await state.update_data(mn_to=client_id, mn_email=None)
     await state.set_state(MinerMass.confirm)
-    rows = []
-    if preview.total - preview.staying > 0:
-        rows.append([button(t("miners-confirm"), MinerCb(action="mcy").pack())])
-    rows.append([button(t("cancel"), MinerCb(action="mx").pack())])
+    rows = _outcome_rows(t, "mc", confirm="mcy" if preview.total > preview.staying else None)
     await show(event, views.move_text(t, preview), rows)
+
+
+async def _done(
+    query: CallbackQuery,
+    actor: Actor,
+    t: Localizer,
+    services: Services,
+    state: FSMContext,
+    result: MassResult,
+    note: str,
+) -> None:
+    """After a mass action: the list, with what was done and the selection kept (the same
+    miners, even when they no longer match the filter they were selected by)."""
+    await _forget_form(state)
+    await save_selection(state, result.selection)
+    kept = await services.miners.count_selected(actor, result.selection)
+    if kept:
+        note += "\n" + t("miners-selection-kept", count=kept)
+    await miners_list(query, actor, t, services, state, note=note)
+
+
+def _outcome_rows(t: Localizer, back: str, *, confirm: str | None) -> list[list[Any]]:
+    """Buttons under a mass action's question: Confirm (when something would change), Back to
+    the choice before, and the actions screen."""
+    rows = []
+    if confirm:
+        rows.append([button(t("miners-confirm"), MinerCb(action=confirm).pack())])
+    rows.append(
+        [
+            button(t("back"), MinerCb(action=back).pack()),
+            button(t("miners-actions-open"), MinerCb(action="acts").pack()),
+        ]
+    )
+    return rows
 
 
 def _ask_email_rows(t: Localizer) -> list[list[Any]]:
@@ -170,8 +212,31 @@ def router() -> Router:
 
     @r.callback_query(MinerCb.filter(F.action == "acts"))
     async def on_actions(
+        query: CallbackQuery,
+        callback_data: MinerCb,
+        actor: Actor,
+        t: Localizer,
+        services: Services,
+        state: FSMContext,
+        callback_answer: CallbackAnswer,
+    ) -> None:
+        if callback_data.arg.isdigit():  # "🛠 Actions (3)" of a list message: is 3 still true?
+            _, selection, _ = await current(state)
+            now = await services.miners.count_selected(actor, selection)
+            if now != int(callback_data.arg):
+                changed = t("miners-selection-changed", count=now)
+                callback_answer.text, callback_answer.show_alert = changed, True
+                await miners_list(query, actor, t, services, state, note=changed)
+                return
+        await _forget_form(state)
+        await actions(query, actor, t, services, state)
+
+    @r.callback_query(MinerCb.filter(F.action == "all"))
+    async def on_select_all(
         query: CallbackQuery, actor: Actor, t: Localizer, services: Services, state: FSMContext
     ) -> None:
+        f, _, _ = await current(state)
+        await save_selection(state, Selection(matching=f))
         await actions(query, actor, t, services, state)
 
     @r.callback_query(MinerCb.filter(F.action == "mx"))
@@ -265,13 +330,12 @@ def router() -> Router:
         client_id = data["mn_to"]
         target = await services.miners.client(actor, client_id) if client_id else None
         result = await services.miners.set_client(actor, selection, client_id)
-        await _forget_form(state)
         if target is None:
             note = t("miners-unassigned", count=result.changed)
         else:
             label = Html(views.client_label(t, target))
             note = t("miners-moved", count=result.changed, client=label)
-        await miners_list(query, actor, t, services, state, note=note)
+        await _done(query, actor, t, services, state, result, note)
 
     # --- payment status ---------------------------------------------------------------------
 
@@ -311,10 +375,7 @@ def router() -> Router:
         _, selection, _ = await current(state)
         preview = await services.miners.payment_preview(actor, selection, paid)
         await state.update_data(mn_paid=paid)
-        rows = []
-        if preview.changing:
-            rows.append([button(t("miners-confirm"), MinerCb(action="mpy").pack())])
-        rows.append([button(t("cancel"), MinerCb(action="mx").pack())])
+        rows = _outcome_rows(t, "mp", confirm="mpy" if preview.changing else None)
         await show(query, views.payment_text(t, preview), rows)
 
     @r.callback_query(StateFilter(MinerMass.confirm), MinerCb.filter(F.action == "mpy"))
@@ -328,10 +389,9 @@ def router() -> Router:
         paid = data["mn_paid"]
         _, selection, _ = await current(state)
         result = await services.miners.set_paid(actor, selection, paid)
-        await _forget_form(state)
         status = t("miners-paid-word") if paid else t("miners-unpaid-word")
         note = t("miners-pay-done", count=result.changed, icon=PAID_ICONS[paid], status=status)
-        await miners_list(query, actor, t, services, state, note=note)
+        await _done(query, actor, t, services, state, result, note)
 
     # --- status -----------------------------------------------------------------------------
 
@@ -365,16 +425,13 @@ def router() -> Router:
         total, changing = await services.miners.status_preview(actor, selection, status)
         await state.update_data(mn_status=status)
         label = {"icon": STATUS_ICONS[status], "status": t(f"status-{status}")}
-        rows = []
         if changing:
             text = t("miners-status-confirm", count=changing, **label)
             if total > changing:
-                text += "\n" + t("miners-pay-already", count=total - changing)
-            rows.append([button(t("miners-confirm"), MinerCb(action="msy").pack())])
+                text += "\n" + t("miners-already", count=total - changing, **label)
         else:
             text = t("miners-status-nothing", count=total, **label)
-        rows.append([button(t("cancel"), MinerCb(action="mx").pack())])
-        await show(query, text, rows)
+        await show(query, text, _outcome_rows(t, "ms", confirm="msy" if changing else None))
 
     @r.callback_query(StateFilter(MinerMass.confirm), MinerCb.filter(F.action == "msy"))
     async def on_set_status(
@@ -386,14 +443,13 @@ def router() -> Router:
             return
         _, selection, _ = await current(state)
         result = await services.miners.set_status(actor, selection, status)
-        await _forget_form(state)
         note = t(
             "miners-status-done",
             count=result.changed,
             icon=STATUS_ICONS[status],
             status=t(f"status-{status}"),
         )
-        await miners_list(query, actor, t, services, state, note=note)
+        await _done(query, actor, t, services, state, result, note)
 
     @r.callback_query(
         MinerCb.filter(F.action.in_({"mca", "mcn", "mcy", "mpv", "mpy", "msv", "msy"}))

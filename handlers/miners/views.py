@@ -22,6 +22,8 @@ def client_label(t: Localizer, client: ClientRef | None) -> str:
     """#5 Acme (ops@acme.com), or "no client"; escaped, ready for a message."""
     if client is None:
         return t("miners-no-client")
+    if client.name.casefold() == client.email.casefold():  # added from an email, not renamed yet
+        return t("miners-client-label-email", id=str(client.id), email=client.email)
     return t(
         "miners-client-label", id=str(client.id), name=short(client.name, 40), email=client.email
     )
@@ -53,9 +55,13 @@ def list_text(
     parts = [t("miners-title", count=result.total)]
     parts += filter_lines(t, f, client)
     if result.items:
-        parts.append(t("client-miners-legend"))
+        with_client = f.client_id is None
+        parts.append(t("miners-legend") if with_client else t("client-miners-legend"))
         first = result.page * result.per_page
-        parts += [f"{first + i}. {miner_line(m)}" for i, m in enumerate(result.items, 1)]
+        parts += [
+            miner_line(m, number=first + i, with_client=with_client)
+            for i, m in enumerate(result.items, 1)
+        ]
     else:
         parts.append(t("miners-none-found") if f.active else t("miners-empty"))
     parts.append("")
@@ -122,7 +128,7 @@ def payment_text(t: Localizer, p: PaymentPreview) -> str:
         return t("miners-pay-nothing", count=p.total, icon=icon, status=status)
     lines = [t("miners-pay-confirm", count=p.changing, icon=icon, status=status)]
     if p.total > p.changing:
-        lines.append(t("miners-pay-already", count=p.total - p.changing))
+        lines.append(t("miners-already", count=p.total - p.changing, icon=icon, status=status))
     lines.append(t("miners-by-client"))
     lines += shares_lines(t, p.by_client, with_paid=True)
     return "\n".join(lines)

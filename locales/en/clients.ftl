@@ -51,7 +51,7 @@ task-category-in-progress = in progress
 task-category-done = done
 
 client-miners-title = <b>#{ $id } { $name }</b> · miners: { $count }
-client-miners-legend = <i>status · model · IP or place · 👤🟢 paid, 👤🔴 unpaid</i>
+client-miners-legend = <i>status · serial number (or MAC, IP) · model, then IP or place · 💳🟢 paid, 💳🔴 unpaid</i>
 client-miners-none = This client has no miners yet.
 
 client-logs-title = <b>#{ $id } { $name }</b> · logs

@@ -7,13 +7,15 @@ miners-title = <b>⛏ Miners</b> ({ $count })
 miners-empty = No miners yet. Import them from a spreadsheet with “📥 Import”.
 miners-none-found = No miner matches. Change the filters or clear them.
 miners-search-hint = <i>To search, send an IP, serial number, MAC or worker.</i>
+miners-legend = <i>status · serial number (or MAC, IP) · model, then IP or place · 👤 client · 💳🟢 paid, 💳🔴 unpaid</i>
 miners-selected = ☑️ Selected: { $count }
 miners-no-client = no client
 miners-client-label = #{ $id } { $name } ({ $email })
+miners-client-label-email = #{ $id } { $email }
 miners-filter-client = 👤 Client: { $client }
 miners-filter-status = Status: { $icon } { $status }
-miners-filter-paid = 👤🟢 Paid only
-miners-filter-unpaid = 👤🔴 Unpaid only
+miners-filter-paid = 💳🟢 Paid only
+miners-filter-unpaid = 💳🔴 Unpaid only
 miners-filter-search = 🔍 “{ $query }”
 
 miners-by-client-button = 👤 Client
@@ -22,9 +24,19 @@ miners-paid-any = 💳 Paid: all
 miners-paid-only = 💳 Paid { $icon }
 miners-unpaid-only = 💳 Unpaid { $icon }
 miners-clear-filters = ✖️ Clear filters
-miners-select-all = ☑️ Select all { $count }
+miners-select-all = ☑️ Select all ({ $count })
 miners-paste = 📋 Select by list
 miners-actions = 🛠 Actions ({ $count })
+miners-actions-open = 🛠 Actions
+miners-selection-changed = ⚠️ The selection has changed since that message: { $count ->
+        [0] no miner is selected now.
+        [one] one miner is selected now.
+       *[other] { $count } miners are selected now.
+    }
+miners-selection-kept = ☑️ { $count ->
+        [one] The miner stays selected
+       *[other] The { $count } miners stay selected
+    } until you clear the selection under 🛠 Actions.
 miners-clear-selection = ✖️ Clear selection
 miners-import = 📥 Import
 miners-back-to-list = ⬅️ Back to the list
@@ -54,11 +66,14 @@ miners-paste-found = Found { $count ->
 miners-paste-missing = Not found ({ $count }): { $items }
 miners-paste-missing-more = … and { $count } more.
 miners-actions-title = <b>Selected miners: { $count }</b>
-miners-selection-empty = No miners are selected. Tick them in the list, select all that a filter shows, or send a list.
+miners-selection-empty = No miners are selected. Tick them in the list, select all that the filters show, or send a list.
 miners-by-client = By client:
 miners-share = • { $client }: { $count }
 miners-share-paid = • { $client }: { $count } (🟢 { $paid } · 🔴 { $unpaid })
-miners-share-more = • … { $clients } more clients: { $count }
+miners-share-more = • … { $clients ->
+        [one] one more client
+       *[other] { $clients } more clients
+    }: { $count }
 miners-edit-client = 👤 Edit client
 miners-set-payment = 💳 Set payment status
 miners-confirm = ✅ Confirm
@@ -80,18 +95,24 @@ miners-move-confirm = <b>Move { $count ->
     } to { $client }?</b>
 miners-move-from = From:
 miners-move-staying = Already with { $client }, unchanged: { $count }
-miners-move-nothing = All { $count } selected miners already belong to { $client }. Nothing to change.
+miners-move-nothing = { $count ->
+        [one] The selected miner already belongs to { $client }. Nothing to change.
+       *[other] All { $count } selected miners already belong to { $client }. Nothing to change.
+    }
 miners-moved = ✅ { $count ->
         [one] One miner moved
        *[other] { $count } miners moved
     } to { $client }.
 
 miners-unassign-confirm = <b>Take { $count ->
-        [one] one miner
-       *[other] { $count } miners
-    } away from their client?</b> They will have no client.
+        [one] one miner away from its client?</b> It will have no client.
+       *[other] { $count } miners away from their clients?</b> They will have no client.
+    }
 miners-unassign-staying = Already without a client, unchanged: { $count }
-miners-unassign-nothing = None of the { $count } selected miners has a client. Nothing to change.
+miners-unassign-nothing = { $count ->
+        [one] The selected miner has no client. Nothing to change.
+       *[other] None of the { $count } selected miners has a client. Nothing to change.
+    }
 miners-unassigned = ✅ { $count ->
         [one] One miner has
        *[other] { $count } miners have
@@ -106,7 +127,10 @@ miners-status-confirm = <b>Set the status of { $count ->
         [one] one miner
        *[other] { $count } miners
     } to { $icon } { $status }?</b>
-miners-status-nothing = All { $count } selected miners are already { $icon } { $status }. Nothing to change.
+miners-status-nothing = { $count ->
+        [one] The selected miner is already { $icon } { $status }. Nothing to change.
+       *[other] All { $count } selected miners are already { $icon } { $status }. Nothing to change.
+    }
 miners-status-done = ✅ { $count ->
         [one] One miner is
        *[other] { $count } miners are
@@ -122,8 +146,11 @@ miners-pay-confirm = <b>Mark { $count ->
         [one] one miner
        *[other] { $count } miners
     } as { $icon } { $status }?</b>
-miners-pay-already = Already so, unchanged: { $count }
-miners-pay-nothing = All { $count } selected miners are already { $icon } { $status }. Nothing to change.
+miners-already = Already { $icon } { $status }, left as they are: { $count }
+miners-pay-nothing = { $count ->
+        [one] The selected miner is already { $icon } { $status }. Nothing to change.
+       *[other] All { $count } selected miners are already { $icon } { $status }. Nothing to change.
+    }
 miners-pay-done = ✅ { $count ->
         [one] One miner marked
        *[other] { $count } miners marked
@@ -163,8 +190,14 @@ miners-template-about-status = Active, Lowhash, Hanged, Offline or Unknown. Empt
 
 miners-file-too-big = This file is larger than { $mb } MB, the most a bot may download from Telegram. Split it into several files, or save it as .xlsx (smaller than .csv).
 miners-import-reading = ⏳ Reading { $file }…
-miners-import-progress = ⏳ Reading { $file }… { $count } rows so far.
-miners-import-checking = ⏳ Checking { $count } rows against the stored miners…
+miners-import-progress = ⏳ Reading { $file }… { $count ->
+        [one] one row
+       *[other] { $count } rows
+    } so far.
+miners-import-checking = ⏳ Checking { $count ->
+        [one] one row
+       *[other] { $count } rows
+    } against the stored miners…
 miners-import-nothing-changed = Nothing was changed. Fix the file and send it again.
 miners-import-preview-title = <b>📥 Import preview</b> · { $file }
 miners-import-rows = Rows: { $count }
@@ -186,7 +219,10 @@ miners-import-emails-hint = Add a client for an email to import its rows with th
 miners-import-emails-cannot-add = Your role cannot add clients: ask a manager to add them, or their rows are imported without a client.
 miners-import-apply-hint = Nothing is saved until you tap Apply.
 miners-import-nothing = Nothing to change: every row is rejected or already as stored.
-miners-add-all-clients = ➕ Add all { $count } clients
+miners-add-all-clients = ➕ { $count ->
+        [one] Add the client
+       *[other] Add all { $count } clients
+    }
 miners-clients-added = { $count ->
         [0] These clients exist already.
         [one] Client added.
@@ -194,7 +230,10 @@ miners-clients-added = { $count ->
     }
 miners-import-all-rejects = ⛔ All rejected rows ({ $count })
 miners-import-rejects-page = <b>⛔ Rejected rows ({ $count })</b>
-miners-import-rejects-cut = Only the first { $count } are listed.
+miners-import-rejects-cut = { $count ->
+        [one] Only the first is listed.
+       *[other] Only the first { $count } are listed.
+    }
 miners-import-apply = ✅ Apply
 miners-import-applying = ⏳ Applying the import…
 miners-import-cancelled = Import cancelled. Nothing was saved.

@@ -51,7 +51,7 @@ task-category-in-progress = в работе
 task-category-done = готово
 
 client-miners-title = <b>#{ $id } { $name }</b> · майнеров: { $count }
-client-miners-legend = <i>статус · модель · IP или место · 👤🟢 оплачен, 👤🔴 не оплачен</i>
+client-miners-legend = <i>статус · серийный номер (или MAC, IP) · модель, ниже IP или место · 💳🟢 оплачен, 💳🔴 не оплачен</i>
 client-miners-none = У этого клиента пока нет майнеров.
 
 client-logs-title = <b>#{ $id } { $name }</b> · журнал

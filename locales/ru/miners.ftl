@@ -7,13 +7,15 @@ miners-title = <b>⛏ Майнеры</b> ({ $count })
 miners-empty = Майнеров пока нет. Загрузите их из таблицы кнопкой «📥 Импорт».
 miners-none-found = Ни один майнер не подходит. Измените фильтры или сбросьте их.
 miners-search-hint = <i>Для поиска пришлите IP, серийный номер, MAC или воркер.</i>
+miners-legend = <i>статус · серийный номер (или MAC, IP) · модель, ниже IP или место · 👤 клиент · 💳🟢 оплачен, 💳🔴 не оплачен</i>
 miners-selected = ☑️ Выбрано: { $count }
 miners-no-client = без клиента
 miners-client-label = #{ $id } { $name } ({ $email })
+miners-client-label-email = #{ $id } { $email }
 miners-filter-client = 👤 Клиент: { $client }
 miners-filter-status = Статус: { $icon } { $status }
-miners-filter-paid = 👤🟢 Только оплаченные
-miners-filter-unpaid = 👤🔴 Только неоплаченные
+miners-filter-paid = 💳🟢 Только оплаченные
+miners-filter-unpaid = 💳🔴 Только неоплаченные
 miners-filter-search = 🔍 «{ $query }»
 
 miners-by-client-button = 👤 Клиент
@@ -22,9 +24,22 @@ miners-paid-any = 💳 Оплата: все
 miners-paid-only = 💳 Оплачены { $icon }
 miners-unpaid-only = 💳 Не оплачены { $icon }
 miners-clear-filters = ✖️ Сбросить фильтры
-miners-select-all = ☑️ Выбрать все { $count }
+miners-select-all = ☑️ Выбрать все ({ $count })
 miners-paste = 📋 Выбрать по списку
 miners-actions = 🛠 Действия ({ $count })
+miners-actions-open = 🛠 Действия
+miners-selection-changed = ⚠️ Выбор изменился с тех пор, как было отправлено то сообщение: { $count ->
+        [0] сейчас ничего не выбрано.
+        [one] сейчас выбран { $count } майнер.
+        [few] сейчас выбрано { $count } майнера.
+       *[many] сейчас выбрано { $count } майнеров.
+    }
+miners-selection-kept = ☑️ { $count ->
+        [1] Майнер остаётся выбранным,
+        [one] { $count } майнер остаётся выбранным,
+        [few] { $count } майнера остаются выбранными,
+       *[many] { $count } майнеров остаются выбранными,
+    } пока вы не снимете выбор в «🛠 Действиях».
 miners-clear-selection = ✖️ Снять выбор
 miners-import = 📥 Импорт
 miners-back-to-list = ⬅️ К списку
@@ -44,10 +59,10 @@ miners-paste-ask =
     Пришлите IP, серийные номера или MAC — по одному в строке или через запятую — либо файл (.txt, .csv или таблицу) с ними.
     Найденные майнеры станут выбранными.
 miners-paste-again = Пришлите список ещё раз или другой файл.
-miners-paste-found = Найдено { $count ->
-        [one] { $count } майнер
-        [few] { $count } майнера
-       *[many] { $count } майнеров
+miners-paste-found = { $count ->
+        [one] Найден { $count } майнер
+        [few] Найдено { $count } майнера
+       *[many] Найдено { $count } майнеров
     } по { $tokens ->
         [one] { $tokens } идентификатору
        *[other] { $tokens } идентификаторам
@@ -55,18 +70,22 @@ miners-paste-found = Найдено { $count ->
 miners-paste-missing = Не найдены ({ $count }): { $items }
 miners-paste-missing-more = …и ещё { $count }.
 miners-actions-title = <b>Выбрано майнеров: { $count }</b>
-miners-selection-empty = Ничего не выбрано. Отметьте майнеры в списке, выберите всё, что показывает фильтр, или пришлите список.
+miners-selection-empty = Ничего не выбрано. Отметьте майнеры в списке, выберите всё, что показывают фильтры, или пришлите список.
 miners-by-client = По клиентам:
 miners-share = • { $client }: { $count }
 miners-share-paid = • { $client }: { $count } (🟢 { $paid } · 🔴 { $unpaid })
-miners-share-more = • …ещё клиентов: { $clients }, майнеров: { $count }
+miners-share-more = • …ещё { $clients ->
+        [one] { $clients } клиент
+        [few] { $clients } клиента
+       *[many] { $clients } клиентов
+    }: { $count }
 miners-edit-client = 👤 Сменить клиента
 miners-set-payment = 💳 Статус оплаты
 miners-confirm = ✅ Подтвердить
 miners-form-over = Этот шаг уже завершён. Вот выбор в его нынешнем виде.
 
 miners-move-ask = Пришлите email клиента, которому { $count ->
-        [one] передать выбранный майнер
+        [1] передать выбранный майнер
        *[other] передать выбранные майнеры ({ $count })
     }, или нажмите «Без клиента».
 miners-move-ask-again = Пришлите email клиента ещё раз.
@@ -82,7 +101,10 @@ miners-move-confirm = <b>Передать { $count ->
     } клиенту { $client }?</b>
 miners-move-from = От кого:
 miners-move-staying = Уже у клиента { $client }, останутся как есть: { $count }
-miners-move-nothing = Все выбранные майнеры ({ $count }) уже у клиента { $client }. Менять нечего.
+miners-move-nothing = { $count ->
+        [1] Выбранный майнер уже у клиента { $client }. Менять нечего.
+       *[other] Все выбранные майнеры ({ $count }) уже у клиента { $client }. Менять нечего.
+    }
 miners-moved = ✅ { $count ->
         [one] { $count } майнер передан
         [few] { $count } майнера переданы
@@ -90,12 +112,16 @@ miners-moved = ✅ { $count ->
     } клиенту { $client }.
 
 miners-unassign-confirm = <b>Отвязать { $count ->
-        [one] { $count } майнер
-        [few] { $count } майнера
-       *[many] { $count } майнеров
-    } от клиентов?</b> Они останутся без клиента.
+        [1] майнер от клиента?</b> Он останется без клиента.
+        [one] { $count } майнер от клиентов?</b> Они останутся без клиента.
+        [few] { $count } майнера от клиентов?</b> Они останутся без клиента.
+       *[many] { $count } майнеров от клиентов?</b> Они останутся без клиента.
+    }
 miners-unassign-staying = Уже без клиента, не изменятся: { $count }
-miners-unassign-nothing = Ни у одного из выбранных майнеров ({ $count }) нет клиента. Менять нечего.
+miners-unassign-nothing = { $count ->
+        [1] У выбранного майнера нет клиента. Менять нечего.
+       *[other] Ни у одного из выбранных майнеров ({ $count }) нет клиента. Менять нечего.
+    }
 miners-unassigned = ✅ { $count ->
         [one] { $count } майнер теперь без клиента
         [few] { $count } майнера теперь без клиента
@@ -104,14 +130,17 @@ miners-unassigned = ✅ { $count ->
 
 miners-set-status = 🚦 Сменить статус
 miners-status-set-ask = Пока майнеры не сообщают своё состояние сами, статус { $count ->
-        [one] выбранного майнера
+        [1] выбранного майнера
        *[other] выбранных майнеров ({ $count })
     } задаётся вручную:
 miners-status-confirm = <b>Поставить { $count ->
         [one] { $count } майнеру
        *[other] { $count } майнерам
     } статус «{ $icon } { $status }»?</b>
-miners-status-nothing = У всех выбранных майнеров ({ $count }) уже статус «{ $icon } { $status }». Менять нечего.
+miners-status-nothing = { $count ->
+        [1] У выбранного майнера уже статус «{ $icon } { $status }». Менять нечего.
+       *[other] У всех выбранных майнеров ({ $count }) уже статус «{ $icon } { $status }». Менять нечего.
+    }
 miners-status-done = ✅ { $count ->
         [one] { $count } майнеру поставлен
        *[other] { $count } майнерам поставлен
@@ -120,7 +149,7 @@ miners-status-done = ✅ { $count ->
 miners-paid-word = оплачен
 miners-unpaid-word = не оплачен
 miners-pay-ask = Статус оплаты для { $count ->
-        [one] выбранного майнера
+        [1] выбранного майнера
        *[other] выбранных майнеров ({ $count })
     }:
 miners-pay-confirm = <b>Отметить { $count ->
@@ -128,8 +157,11 @@ miners-pay-confirm = <b>Отметить { $count ->
         [few] { $count } майнера
        *[many] { $count } майнеров
     } как «{ $icon } { $status }»?</b>
-miners-pay-already = Уже в этом статусе, не изменятся: { $count }
-miners-pay-nothing = Все выбранные майнеры ({ $count }) уже в статусе «{ $icon } { $status }». Менять нечего.
+miners-already = Уже «{ $icon } { $status }», останутся как есть: { $count }
+miners-pay-nothing = { $count ->
+        [1] Выбранный майнер уже «{ $icon } { $status }». Менять нечего.
+       *[other] Все выбранные майнеры ({ $count }) уже «{ $icon } { $status }». Менять нечего.
+    }
 miners-pay-done = ✅ { $count ->
         [one] { $count } майнер отмечен
         [few] { $count } майнера отмечены
@@ -197,7 +229,8 @@ miners-import-nothing = Менять нечего: все строки откл�
 miners-add-all-clients = ➕ Добавить всех клиентов ({ $count })
 miners-clients-added = { $count ->
         [0] Эти клиенты уже есть.
-        [one] Клиент добавлен.
+        [1] Клиент добавлен.
+        [one] Добавлен { $count } клиент.
         [few] Добавлено { $count } клиента.
        *[many] Добавлено { $count } клиентов.
     }

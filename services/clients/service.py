@@ -20,6 +20,7 @@ from services.clients.contacts import (
 )
 from services.errors import Conflict, Invalid, NotFound
 from services.facility import FacilityService
+from services.miners.naming import miner_name
 from services.outbox import notify
 from services.pagination import Page, clamp_page
 from services.permissions import Permission
@@ -54,6 +55,8 @@ class ClientSummary:
 
 @dataclass(frozen=True, slots=True)
 class MinerLine:
+    """A miner as a list shows it; `client` (its client's name) only where the list needs it."""
+
     id: int
     model: str | None
     ip: str | None
@@ -61,6 +64,20 @@ class MinerLine:
     serial: str | None
     status: str
     paid: bool
+    mac: str | None = None
+    client_id: int | None = None
+    client: str | None = None
+
+    @property
+    def name(self) -> str:
+        """Serial number, else MAC, else IP (services/miners/naming.py)."""
+        return miner_name(self.serial, self.mac, self.ip, self.id)
+
+    @classmethod
+    def of(cls, m: Miner, client: str | None = None) -> MinerLine:
+        return cls(
+            m.id, m.model, m.ip, m.location, m.serial, m.status, m.paid, m.mac, m.client_id, client
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +186,7 @@ class ClientService:
             rows = await repo.miners_page(
                 session, client_id, offset=page * per_page, limit=per_page
             )
-        return Page([_miner_line(m) for m in rows], page, per_page, total)
+        return Page([MinerLine.of(m) for m in rows], page, per_page, total)
 
     async def logs(
         self, actor: Actor, client_id: int, page: int = 0, per_page: int = 8
@@ -349,7 +366,3 @@ def _summary(row: Any) -> ClientSummary:
         tasks={c: n for c in TASK_CATEGORIES if (n := getattr(row, f"t_{c}"))},
         bills=row.bills,
     )
-
-
-def _miner_line(m: Miner) -> MinerLine:
-    return MinerLine(m.id, m.model, m.ip, m.location, m.serial, m.status, m.paid)

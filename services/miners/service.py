@@ -31,6 +31,7 @@ from services.miners.fields import (
     classify_identifier,
     match_header,
 )
+from services.miners.naming import miner_name
 from services.miners.spreadsheet import read_table
 from services.pagination import Page, clamp_page
 from services.permissions import Permission
@@ -152,6 +153,7 @@ class PaymentPreview:
 class MassResult:
     changed: int
     clients: int  # clients whose log got an entry
+    selection: Selection = Selection()  # what stays selected afterwards (see `_pinned`)
 
 
 def split_tokens(text: str) -> list[str]:
@@ -227,10 +229,6 @@ async def create_email_clients(
     return created
 
 
-def _line(m: Miner) -> MinerLine:
-    return MinerLine(m.id, m.model, m.ip, m.location, m.serial, m.status, m.paid)
-
-
 class MinerService:
     def __init__(
         self, db: Database, facility: FacilityService, *, clock: Callable[[], datetime] = utcnow
@@ -250,7 +248,7 @@ class MinerService:
             total = await repo.count(session, where)
             page = clamp_page(page, total, per_page)
             rows = await repo.page(session, where, offset=page * per_page, limit=per_page)
-        return Page([_line(m) for m in rows], page, per_page, total)
+        return Page([MinerLine.of(m, name) for m, name in rows], page, per_page, total)
 
     async def client(self, actor: Actor, client_id: int) -> ClientRef:
         actor.require(Permission.MINERS_VIEW)
@@ -427,11 +425,12 @@ class MinerService:
         async with self.db.write() as session:
             if client_id is not None and await session.get(Client, client_id) is None:
                 raise NotFound("client", client_id)
+            kept = await _pinned(session, selection)
             rows = await repo.changing(
                 session, selection.clause(), Miner.client_id.is_distinct_from(client_id)
             )
             if not rows:
-                return MassResult(0, 0)
+                return MassResult(0, 0, kept)
             lost = Counter(r.client_id for r in rows if r.client_id is not None)
             affected = set(lost) | ({client_id} if client_id is not None else set())
             labels = await repo.client_labels(session, affected)
@@ -454,6 +453,7 @@ class MinerService:
                         "miner",
                         r.id,
                         changes={"client_email": [email(r.client_id), new_email]},
+                        details=_named(r),
                     )
                     for r in rows
                 ],
@@ -479,7 +479,7 @@ class MinerService:
                     )
                 )
             await repo.add_audit_rows(session, entries)
-        return MassResult(len(rows), len(affected))
+        return MassResult(len(rows), len(affected), kept)
 
     # --- status -----------------------------------------------------------------------------
 
@@ -508,9 +508,10 @@ class MinerService:
             raise Invalid("selection", "empty")
         now = self.clock()
         async with self.db.write() as session:
+            kept = await _pinned(session, selection)
             rows = await repo.changing(session, selection.clause(), Miner.status != status)
             if not rows:
-                return MassResult(0, 0)
+                return MassResult(0, 0, kept)
             await repo.set_values(
                 session, [r.id for r in rows], {"status": status, "updated_at": now}
             )
@@ -525,11 +526,12 @@ class MinerService:
                         "miner",
                         r.id,
                         changes={"status": [r.status, status]},
+                        details=_named(r),
                     )
                     for r in rows
                 ],
             )
-        return MassResult(len(rows), 0)
+        return MassResult(len(rows), 0, kept)
 
     # --- payment status ---------------------------------------------------------------------
 
@@ -550,9 +552,10 @@ class MinerService:
             raise Invalid("selection", "empty")
         now = self.clock()
         async with self.db.write() as session:
+            kept = await _pinned(session, selection)
             rows = await repo.changing(session, selection.clause(), Miner.paid != paid)
             if not rows:
-                return MassResult(0, 0)
+                return MassResult(0, 0, kept)
             per_client = Counter(r.client_id for r in rows if r.client_id is not None)
             before = await repo.paid_counts(session, per_client)
             await repo.set_values(session, [r.id for r in rows], {"paid": paid, "updated_at": now})
@@ -567,6 +570,7 @@ class MinerService:
                         "miner",
                         r.id,
                         changes={"paid": [not paid, paid]},
+                        details=_named(r),
                     )
                     for r in rows
                 ],
@@ -593,7 +597,22 @@ class MinerService:
                     )
                 )
             await repo.add_audit_rows(session, entries)
-        return MassResult(len(rows), len(per_client))
+        return MassResult(len(rows), len(per_client), kept)
+
+
+async def _pinned(session: AsyncSession, selection: Selection) -> Selection:
+    """The selection as the ids it holds now. A mass action is often taken on "all matching a
+    filter" that the action itself changes (all unpaid → paid): kept as ids, the same miners stay
+    selected afterwards. Above MAX_PICKED miners the filter is kept as it is."""
+    if selection.matching is None:
+        return selection
+    ids = await repo.selected_ids(session, selection.clause(), MAX_PICKED + 1)
+    return selection if len(ids) > MAX_PICKED else Selection(ids=frozenset(ids))
+
+
+def _named(row: Any) -> dict[str, Any]:
+    """Details of a miner's audit entry: the miner's name, shown with the entry."""
+    return {"name": miner_name(row.serial, row.mac, row.ip, row.id)}
 
 
 def _by_size(shares: Iterable[ClientShare]) -> list[ClientShare]:

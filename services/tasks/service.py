@@ -243,10 +243,6 @@ def _label(task: Task) -> str:
     return f"#{task.id} {task.summary}"
 
 
-def _miner_line(m: Miner) -> MinerLine:
-    return MinerLine(m.id, m.model, m.ip, m.location, m.serial, m.status, m.paid)
-
-
 class TaskService:
     def __init__(
         self,
@@ -294,7 +290,7 @@ class TaskService:
             miners=miners,
             assets=assets,
             miner_id=miner.id if miner else None,
-            miner=_miner_line(miner) if miner else None,
+            miner=MinerLine.of(miner) if miner else None,
         )
 
     async def pick_clients(
@@ -566,7 +562,7 @@ class TaskService:
             client=client,
             created_at=task.created_at,
             extra=[(f, values[str(f.id)]) for f in manager.fields if str(f.id) in values],
-            miners=[_miner_line(m) for m in miners],
+            miners=[MinerLine.of(m) for m in miners],
             miners_total=miners_total,
             assets=[asset_info(a) for a in assets],
             comments=[CommentInfo(name, c.text, c.created_at) for c, name in comments],
@@ -590,7 +586,7 @@ class TaskService:
             total = await repo.count_miners(session, task_id)
             page = clamp_page(page, total, per_page)
             rows = await repo.miners(session, task_id, offset=page * per_page, limit=per_page)
-        return Page([_miner_line(m) for m in rows], page, per_page, total)
+        return Page([MinerLine.of(m) for m in rows], page, per_page, total)
 
     # --- changing -----------------------------------------------------------------------
 

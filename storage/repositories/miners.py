@@ -93,11 +93,17 @@ async def count(session: AsyncSession, where: ColumnElement[bool]) -> int:
 
 async def page(
     session: AsyncSession, where: ColumnElement[bool], *, offset: int, limit: int
-) -> Sequence[Miner]:
-    rows = await session.scalars(
-        select(Miner).where(where).order_by(Miner.id).offset(offset).limit(limit)
+) -> list[tuple[Miner, str | None]]:
+    """A page of miners, each with its client's name (None: no client)."""
+    rows = await session.execute(
+        select(Miner, Client.name)
+        .outerjoin(Client, Client.id == Miner.client_id)
+        .where(where)
+        .order_by(Miner.id)
+        .offset(offset)
+        .limit(limit)
     )
-    return rows.all()
+    return [(m, name) for m, name in rows]
 
 
 async def matching_ids(
@@ -125,13 +131,35 @@ async def count_by_client(
 async def changing(
     session: AsyncSession, where: ColumnElement[bool], differs: ColumnElement[bool]
 ) -> list[Row[*tuple[Any, ...]]]:
-    """(id, client_id, paid, status) of the selected miners a change would actually change."""
+    """(id, client_id, paid, status, serial, mac, ip) of the selected miners a change would
+    actually change."""
     result = await session.execute(
-        select(Miner.id, Miner.client_id, Miner.paid, Miner.status)
+        select(
+            Miner.id, Miner.client_id, Miner.paid, Miner.status, Miner.serial, Miner.mac, Miner.ip
+        )
         .where(where, differs)
         .order_by(Miner.id)
     )
     return list(result.all())
+
+
+async def selected_ids(session: AsyncSession, where: ColumnElement[bool], limit: int) -> list[int]:
+    """Ids of the miners `where` selects, at most `limit` of them."""
+    rows = await session.scalars(select(Miner.id).where(where).order_by(Miner.id).limit(limit))
+    return list(rows.all())
+
+
+async def identifiers(
+    session: AsyncSession, miner_ids: Collection[int]
+) -> dict[int, tuple[str | None, str | None, str | None]]:
+    """miner id → (serial, mac, ip)."""
+    out: dict[int, tuple[str | None, str | None, str | None]] = {}
+    for chunk in _chunks(sorted(miner_ids), IN_CHUNK):
+        rows = await session.execute(
+            select(Miner.id, Miner.serial, Miner.mac, Miner.ip).where(Miner.id.in_(chunk))
+        )
+        out.update({i: (s, m, ip) for i, s, m, ip in rows})
+    return out
 
 
 async def count_changing(
