@@ -15,8 +15,8 @@ from handlers.render import button, pager, show
 from locales import Localizer
 from services.actor import Actor
 from services.audit import CATEGORIES, LogEntry
+from services.audit_text import change_items, detail_items
 from services.container import Services
-from services.permissions import DEFAULT_ROLES, Permission
 
 PER_PAGE = 8
 _MAX_VALUE = 80
@@ -24,35 +24,6 @@ _MAX_VALUE = 80
 
 def _cut(text: str) -> str:
     return text if len(text) <= _MAX_VALUE else text[: _MAX_VALUE - 1] + "…"
-
-
-def _value(t: Localizer, field: str, value: Any) -> str:
-    """A stored value in words: roles, plans, switches and flags by their names."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool) and field == "paid":
-        return t("log-value-paid") if value else t("log-value-unpaid")
-    if isinstance(value, bool):
-        return t("switch-on") if value else t("switch-off")
-    text = str(value)
-    named = {"status": f"status-{text}", "task-priority": f"task-priority-{text}"}.get(field)
-    if named and t.has(named):
-        return t(named)
-    if field == "role" and text in DEFAULT_ROLES:
-        return t(f"role-{text.replace('_', '-')}")
-    if field == "plan" and t.has(f"plan-{text}"):
-        return t(f"plan-{text}")
-    if field == "locale" and t.has(f"language-{text}"):
-        return t(f"language-{text}")
-    return _cut(text)
-
-
-def _field(t: Localizer, field: str) -> str:
-    if field in Permission._value2member_map_:
-        key = "perm-" + field.replace(".", "-").replace("_", "-")
-    else:
-        key = "field-" + field.replace("_", "-")
-    return t(key) if t.has(key) else field
 
 
 def log_entry(t: Localizer, e: LogEntry, zone: ZoneInfo) -> str:
@@ -64,20 +35,11 @@ def log_entry(t: Localizer, e: LogEntry, zone: ZoneInfo) -> str:
     if target:
         what += f" · {html.escape(_cut(str(target)))}"
     lines = [head, what]
-    for field, pair in e.changes.items():
-        old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
-        lines.append(
-            t(
-                "log-change",
-                field=_field(t, field),
-                old=_value(t, field, old),
-                new=_value(t, field, new),
-            )
-        )
-    if e.action == "client.created":
-        for field in ("name", "email", "phone", "messenger"):
-            if e.details.get(field):
-                lines.append(f"{_field(t, field)}: {html.escape(_cut(str(e.details[field])))}")
+    for field, old, new in change_items(t, e.changes):
+        lines.append(t("log-change", field=field, old=_cut(old), new=_cut(new)))
+    if e.action == "client.created":  # what the new client was given, names instead of ids
+        for label, value in detail_items(t, e.action, e.details, e.names):
+            lines.append(f"{html.escape(label)}: {html.escape(_cut(value))}")
     return "\n".join(lines)
 
 

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from services.actor import Actor
+from services.audit_text import Names
 from services.errors import Invalid
+from services.miners.naming import miner_name
 from services.pagination import Page, clamp_page
 from services.permissions import Permission
 from storage.db import Database
+from storage.models import AuditEntry
 from storage.repositories import audit as audit_repo
+from storage.repositories import miners as miners_repo
 
 CATEGORIES = ("client", "miner", "task", "general", "admin", "security")
 
@@ -27,6 +34,7 @@ class LogEntry:
     entity_id: int | None
     changes: dict[str, Any]
     details: dict[str, Any]
+    names: Names = field(default_factory=Names)  # staff and clients its details name by id
 
 
 class AuditService:
@@ -55,6 +63,8 @@ class AuditService:
                 client_id=client_id,
                 category=category,
             )
+            miners = await _unnamed_miners(session, [e for e, _ in rows])
+            names = await _referred(session, [e for e, _ in rows])
         items = [
             LogEntry(
                 id=e.id,
@@ -65,8 +75,51 @@ class AuditService:
                 entity_type=e.entity_type,
                 entity_id=e.entity_id,
                 changes=e.changes or {},
-                details=e.details or {},
+                details=_with_name(e, miners),
+                names=names,
             )
             for e, name in rows
         ]
         return Page(items, page, per_page, total)
+
+
+async def _unnamed_miners(session: AsyncSession, entries: Sequence[AuditEntry]) -> dict[int, str]:
+    """Names of the miners that entries written without one (before miners were named in
+    their entries, or by a writer that does not name them) are about."""
+    ids = {
+        e.entity_id
+        for e in entries
+        if e.entity_type == "miner"
+        and e.entity_id is not None
+        and not (e.details or {}).get("name")
+    }
+    if not ids:
+        return {}
+    found = await miners_repo.identifiers(session, ids)
+    return {i: miner_name(*found[i], i) for i in ids if i in found}
+
+
+async def _referred(session: AsyncSession, entries: Sequence[AuditEntry]) -> Names:
+    """Names of the staff and clients that details refer to by id (a new client's manager, an
+    export's clients)."""
+    staff: set[int] = set()
+    clients: set[int] = set()
+    for e in entries:
+        details = e.details or {}
+        if isinstance(details.get("manager"), int):
+            staff.add(details["manager"])
+        if isinstance(details.get("clients"), list):
+            clients.update(i for i in details["clients"] if isinstance(i, int))
+    if not staff and not clients:
+        return Names()
+    return Names(
+        await audit_repo.staff_names(session, staff),
+        await audit_repo.client_names(session, clients),
+    )
+
+
+def _with_name(e: AuditEntry, miners: dict[int, str]) -> dict[str, Any]:
+    details = dict(e.details or {})
+    if e.entity_type == "miner" and not details.get("name") and e.entity_id in miners:
+        details["name"] = miners[e.entity_id]
+    return details

@@ -245,8 +245,8 @@ async def test_the_workbook_holds_the_chosen_clients_in_the_facility_s_days(
         (gamma, "Gamma"),
     ]
     assert [(r[0], r[5], r[11], r[12]) for r in sheet_rows(exports, view, "Miners")] == [
-        (acme, f"S{acme}", "Hanged", False),
-        (gamma, f"S{gamma}", "Hanged", False),
+        (acme, f"S{acme}", "Hanged", "unpaid"),
+        (gamma, f"S{gamma}", "Hanged", "unpaid"),
     ]
     consumption = sheet_rows(exports, view, "Consumption")
     assert [(r[0], r[2].date(), r[3]) for r in consumption] == [

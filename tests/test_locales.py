@@ -13,6 +13,7 @@ from handlers.miners.views import GENERATED_KEYS as miner_keys
 from handlers.tasks.views import generated_keys as task_keys
 from locales import LOCALES_DIR, SUPPORTED, Translations
 from services.audit import CATEGORIES
+from services.audit_text import text_keys as audit_text_keys
 from services.clients.service import EDITABLE, MINER_STATUSES, TASK_CATEGORIES
 from services.permissions import DEFAULT_ROLES, Permission
 
@@ -87,6 +88,7 @@ def test_generated_keys_exist() -> None:
     generated |= task_keys()
     generated |= export_keys
     generated |= miner_keys
+    generated |= audit_text_keys()
     assert generated - english == set()
 
 

@@ -346,15 +346,19 @@ class ExportService:
         await self._check_still_allowed(view)
         folder = self.directory / str(view.id)
         fields: dict[str, str] = {}
-        if "tasks" in view.kinds:
-            async with self.db.read() as session:
+        staff: dict[int, str] = {}
+        async with self.db.read() as session:
+            if "tasks" in view.kinds:
                 fields = await repo.task_field_names(session)
+            if "logs" in view.kinds:  # log details name staff by id (a new client's manager)
+                staff = await repo.staff_names(session)
         scope = Scope(
             view.clients,
             view.period,
             _zone(view.zone),
             (await self.facility.get()).currency,
             task_fields=fields,
+            staff=staff,
         )
         sheets = sheets_for(view.kinds)
         specs = [sheet.spec(texts) for sheet in sheets]

@@ -9,15 +9,15 @@ times stay aware UTC datetimes here and become local time in the writer.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select
 
+from services.audit_text import Names, change_items, detail_items, object_text
 from services.exports.periods import Period
 from services.exports.xlsx_writer import (
     DATE_FORMAT,
@@ -27,25 +27,20 @@ from services.exports.xlsx_writer import (
     PERCENT_FORMAT,
     SheetSpec,
 )
+from services.texts import CachedTexts, Texts
 from storage.repositories import exports as repo
 
 KINDS = ("profile", "miners", "tasks", "billing", "consumption", "logs")
 RATE_FORMAT = "0.0000"
 
 
-class Texts(Protocol):
-    """A Localizer, as far as the exports need one."""
-
-    def __call__(self, key: str, **args: Any) -> str: ...
-
-    def has(self, key: str) -> bool: ...
-
-
 class Labels:
-    """Translated names of stored codes (a miner status, a log action), each looked up once."""
+    """Translated names of stored codes (a miner status, a log action), each looked up once;
+    `words` says anything else in the member's language, each message formatted once."""
 
     def __init__(self, texts: Texts) -> None:
         self.texts = texts
+        self.words = CachedTexts(texts)
         self._cache: dict[tuple[str, str], str] = {}
 
     def __call__(self, prefix: str, code: str | None) -> str | None:
@@ -68,6 +63,7 @@ class Scope:
     zone: ZoneInfo
     currency: str  # the facility's, for client pricing
     task_fields: Mapping[str, str] = field(default_factory=dict)  # extra field id → name
+    staff: Mapping[int, str] = field(default_factory=dict)  # staff id → name (log details)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,8 +123,15 @@ def _profile_row(r: Row, labels: Labels, scope: Scope) -> tuple[Any, ...]:
     )
 
 
+def _paid(paid: bool | None, labels: Labels) -> str | None:
+    """Paid or not in the words the chat uses."""
+    if paid is None:
+        return None
+    return labels.words("miners-paid-word") if paid else labels.words("miners-unpaid-word")
+
+
 def _miner_row(r: Row, labels: Labels, scope: Scope) -> tuple[Any, ...]:
-    return (*r[:11], labels("status", r[11]), r[12], r[13])
+    return (*r[:11], labels("status", r[11]), _paid(r[12], labels), r[13])
 
 
 def _task_row(r: Row, labels: Labels, scope: Scope) -> tuple[Any, ...]:
@@ -136,7 +139,7 @@ def _task_row(r: Row, labels: Labels, scope: Scope) -> tuple[Any, ...]:
     other = None
     if isinstance(extra, dict) and extra:
         other = "; ".join(f"{scope.task_fields.get(k, k)}: {v}" for k, v in extra.items())
-    return (*r[:15], other)
+    return (*r[:8], labels("task-priority", r[8]), *r[9:15], other)
 
 
 def _bill_row(r: Row, labels: Labels, scope: Scope) -> tuple[Any, ...]:
@@ -166,36 +169,25 @@ def _consumption_row(r: Row, labels: Labels, scope: Scope) -> tuple[Any, ...]:
     return (r[0], r[1], r[2], _scaled(r[3], 3))
 
 
-def _changes(changes: Any, labels: Labels) -> str | None:
-    """{field: [old, new]} as "Field: old → new; …"."""
-    if not changes:
-        return None
-    if not isinstance(changes, dict):
-        return json.dumps(changes, ensure_ascii=False, default=str)
-    parts = []
-    for key, pair in changes.items():
-        name = labels("field", str(key))
-        if isinstance(pair, list) and len(pair) == 2:
-            old, new = ("—" if v is None or v == "" else v for v in pair)
-            parts.append(f"{name}: {old} → {new}")
-        else:
-            parts.append(f"{name}: {pair}")
-    return "; ".join(parts)
-
-
 def _log_row(r: Row, labels: Labels, scope: Scope) -> tuple[Any, ...]:
-    details = json.dumps(r[9], ensure_ascii=False, default=str) if r[9] else None
+    """An audit entry in words, as the chat shows it: changes as "Field: old → new", details with
+    names instead of ids."""
+    words = labels.words
+    details = r[9] if isinstance(r[9], dict) else {}
+    changes = [f"{f}: {old} → {new}" for f, old, new in change_items(words, r[8])]
+    names = Names(scope.staff, {r[1]: r[2]})
+    said = [f"{label}: {value}" for label, value in detail_items(words, r[5], details, names)]
     return (
         r[0],
         r[1],
         r[2],
         r[3],
-        r[4],
+        labels("logs-category", r[4]),
         labels("log", r[5]),
-        r[6],
+        object_text(words, r[6], details),
         r[7],
-        _changes(r[8], labels),
-        details,
+        "; ".join(changes) or None,
+        "; ".join(said) or None,
     )
 
 

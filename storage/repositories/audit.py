@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import AuditEntry, Staff
+from storage.models import AuditEntry, Client, Staff
 
 
 def add(
@@ -79,3 +79,17 @@ async def last_refusal_at(session: AsyncSession, telegram_id: int) -> datetime |
             AuditEntry.entity_id == telegram_id,
         )
     )
+
+
+async def staff_names(session: AsyncSession, ids: Collection[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = await session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(list(ids))))
+    return {i: n for i, n in rows}
+
+
+async def client_names(session: AsyncSession, ids: Collection[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = await session.execute(select(Client.id, Client.name).where(Client.id.in_(list(ids))))
+    return {i: n for i, n in rows}

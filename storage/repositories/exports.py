@@ -127,6 +127,12 @@ async def task_field_names(session: AsyncSession) -> dict[str, str]:
     return {str(i): n for i, n in rows}
 
 
+async def staff_names(session: AsyncSession) -> dict[int, str]:
+    """Every staff member's name by id (a facility has dozens, not thousands)."""
+    rows = await session.execute(select(Staff.id, Staff.name))
+    return {i: n for i, n in rows}
+
+
 async def count_clients(session: AsyncSession) -> int:
     return int(await session.scalar(select(func.count(Client.id))) or 0)
 

@@ -1,0 +1,46 @@
+## The audit log in words: the details of an entry and what it is about (log screens, exports)
+
+log-detail-source = Added from
+log-source-import = a miner import
+log-source-miners = the Miners area
+log-detail-moved-to = Moved to
+log-detail-no-client = no client
+log-detail-all-clients = all clients
+log-detail-task-manager = Task manager
+log-detail-gained = Miners gained
+log-detail-lost = Miners lost
+log-detail-file = File
+log-detail-rows = Rows
+log-detail-new = New miners
+log-detail-updated = Updated miners
+log-detail-unchanged = Unchanged miners
+log-detail-rejected = Rejected rows
+log-detail-without-client = Miners without a client
+log-detail-moved = Miners that changed client
+log-detail-clients = Clients
+log-detail-changed = Miners changed
+log-detail-paid = Marked as
+log-detail-type = Type
+log-detail-priority = Priority
+log-detail-assets = Assets
+log-detail-from = From
+log-detail-to = To
+log-detail-data = Data
+log-detail-username = Telegram username
+log-detail-template = Made from
+log-detail-permissions = Permissions
+log-detail-types = Task types
+log-detail-statuses = Statuses
+log-detail-fields = Form fields
+
+log-object-client = Client
+log-object-task = Task
+log-object-miner = Miner
+log-object-asset = Asset
+log-object-export = Export
+log-object-import = Import
+log-object-staff = Member
+log-object-invite = Invite
+log-object-role = Role
+log-object-facility = Facility
+log-object-task-manager = Task manager

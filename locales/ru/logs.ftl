@@ -1,0 +1,46 @@
+## Журнал словами: подробности записи и то, о чём она (экраны журнала, выгрузки)
+
+log-detail-source = Добавлен из
+log-source-import = импорта майнеров
+log-source-miners = раздела «Майнеры»
+log-detail-moved-to = Куда
+log-detail-no-client = без клиента
+log-detail-all-clients = все клиенты
+log-detail-task-manager = Таск-менеджер
+log-detail-gained = Майнеров пришло
+log-detail-lost = Майнеров ушло
+log-detail-file = Файл
+log-detail-rows = Строк
+log-detail-new = Новых майнеров
+log-detail-updated = Обновлено майнеров
+log-detail-unchanged = Майнеров без изменений
+log-detail-rejected = Отклонено строк
+log-detail-without-client = Майнеров без клиента
+log-detail-moved = Сменили клиента
+log-detail-clients = Клиенты
+log-detail-changed = Изменено майнеров
+log-detail-paid = Отмечены как
+log-detail-type = Тип
+log-detail-priority = Приоритет
+log-detail-assets = Оборудование
+log-detail-from = С
+log-detail-to = По
+log-detail-data = Данные
+log-detail-username = Имя в Telegram
+log-detail-template = На основе роли
+log-detail-permissions = Права
+log-detail-types = Типы задач
+log-detail-statuses = Статусы
+log-detail-fields = Поля формы
+
+log-object-client = Клиент
+log-object-task = Задача
+log-object-miner = Майнер
+log-object-asset = Оборудование
+log-object-export = Выгрузка
+log-object-import = Импорт
+log-object-staff = Сотрудник
+log-object-invite = Приглашение
+log-object-role = Роль
+log-object-facility = Площадка
+log-object-task-manager = Таск-менеджер
