@@ -107,9 +107,7 @@ def detail_items(
     return items
 
 
-def _detail(
-    t: Texts, action: str, key: str, value: Any, names: Names
-) -> tuple[str, str] | None:
+def _detail(t: Texts, action: str, key: str, value: Any, names: Names) -> tuple[str, str] | None:
     if key == "invite":  # an invite's internal id says nothing to a reader
         return None
     if action == "miners.client_changed" and key == "to":

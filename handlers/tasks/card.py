@@ -24,7 +24,7 @@ from services.container import Services
 from services.errors import Invalid
 from services.pagination import paginate
 from services.permissions import Permission
-from services.tasks.service import DUE_PRESETS, PRIORITIES
+from services.tasks.service import DUE_PRESETS, PRIORITIES, may_work
 
 MINERS_PER_PAGE = 10
 MEMBERS_PER_PAGE = 8
@@ -60,6 +60,13 @@ async def task_card(
             ]
         )
         rows.append([button(t("task-add-comment"), TaskCb(action="cmt", id=c.id).pack())])
+    elif may_work(actor, c.assignee_id):  # the assignee moves and comments their own task
+        rows.append(
+            [
+                button(t("task-move"), TaskCb(action="status", id=c.id).pack()),
+                button(t("task-add-comment"), TaskCb(action="cmt", id=c.id).pack()),
+            ]
+        )
     if c.miners_total > len(c.miners):
         rows.append(
             [
@@ -168,10 +175,10 @@ def router() -> Router:
         t: Localizer,
         services: Services,
     ) -> None:
-        c = await services.tasks.start_edit(actor, callback_data.id)
+        c = await services.tasks.start_work(actor, callback_data.id)
         rows = []
         for s in c.manager.statuses:
-            label = f"{views.status(t, s)} · {views.category(t, s.category)}"
+            label = views.status_with_category(t, s)
             if s.id == c.status.id:
                 label = "▶️ " + label
             rows.append([button(label, TaskCb(action="st", id=c.id, arg=str(s.id)).pack())])
@@ -342,7 +349,7 @@ def router() -> Router:
         services: Services,
         state: FSMContext,
     ) -> None:
-        c = await services.tasks.start_edit(actor, callback_data.id)
+        c = await services.tasks.start_work(actor, callback_data.id)
         await state.set_state(TaskEdit.comment)
         await state.update_data(tk_edit=c.id)
         await show(

@@ -23,7 +23,7 @@ from services.actor import Actor
 from services.container import Services
 from services.errors import Invalid
 from services.permissions import Permission
-from services.tasks.managers import CATEGORIES, FIELD_KINDS, NewField
+from services.tasks.managers import CATEGORIES, FIELD_KINDS, NewField, StatusInfo
 
 TEXT_STEPS = (Form.name, Form.types, Form.statuses, Form.field_name, Form.field_choices)
 BUTTON_STEPS = (Form.categories, Form.fields, Form.field_required, Form.confirm)
@@ -168,8 +168,8 @@ def _fields_text(t: Localizer, data: dict[str, Any]) -> str:
 
 def _summary(t: Localizer, data: dict[str, Any]) -> str:
     statuses = "\n".join(
-        f"  {views.CATEGORY_ICONS[c]} {short(n, 40)} — {views.category(t, c)}"
-        for n, c in data["tm_statuses"]
+        "  " + views.status_with_category(t, StatusInfo(0, short(n, 40), c, i))
+        for i, (n, c) in enumerate(data["tm_statuses"])
     )
     return t(
         "task-manager-confirm",

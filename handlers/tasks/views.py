@@ -36,6 +36,13 @@ def status(t: Localizer, s: StatusInfo) -> str:
     return f"{CATEGORY_ICONS.get(s.category, '⚪️')} {s.name}"
 
 
+def status_with_category(t: Localizer, s: StatusInfo) -> str:
+    """ "🔵 Mounting (in progress)"; "⚪️ To do" alone when the name says its category already."""
+    if s.name.casefold() == category(t, s.category).casefold():
+        return status(t, s)
+    return f"{status(t, s)} ({category(t, s.category)})"
+
+
 def due(t: Localizer, day: date | None) -> str:
     return day.isoformat() if day else t("task-no-due")
 
@@ -75,8 +82,7 @@ def _card(t: Localizer, c: TaskCard, zone: ZoneInfo, level: int) -> str:
             summary=c.summary,
             manager=c.manager.name,
             type=c.type or "—",
-            status=status(t, c.status),
-            category=category(t, c.status.category),
+            status=status_with_category(t, c.status),
             priority=priority(t, c.priority),
             due=due(t, c.due_date),
             assignee=c.assignee or t("task-nobody"),
@@ -130,9 +136,7 @@ def card(t: Localizer, c: TaskCard, zone: ZoneInfo) -> str:
 
 
 def manager_card(t: Localizer, m: ManagerInfo) -> str:
-    statuses = "\n".join(
-        f"  {html.escape(status(t, s))} — {category(t, s.category)}" for s in m.statuses
-    )
+    statuses = "\n".join(f"  {html.escape(status_with_category(t, s))}" for s in m.statuses)
     types = ", ".join(html.escape(x.name) for x in m.types) or "—"
     fields = "\n".join(
         f"  {field_label(t, f.name, f.kind, f.choices, f.required)}" for f in m.fields

@@ -47,7 +47,7 @@ task-priority-critical = Critical
 task-card =
     <b>#{ $id } { $summary }</b>
     🗂 { $manager } · { $type }
-    Status: { $status } ({ $category })
+    Status: { $status }
     Priority: { $priority }
     Due: { $due }
     Assignee: { $assignee }
@@ -199,6 +199,9 @@ notify-task-assigned =
     Client: { $client } · due: { $due }
 notify-task-due = ⏰ Task #{ $id } is due today ({ $due }): { $summary }
 notify-task-comment = 💬 { $by } commented on task #{ $id } { $summary }: { $text }
+notify-task-done = ✅ { $by } moved task #{ $id } { $summary } to “{ $status }”: it is done.
+notify-task-reassigned = 🙋 { $by } gave task #{ $id } { $summary } to { $to }; it is no longer yours.
+notify-task-unassigned = 🙋 { $by } took task #{ $id } { $summary } off you; nobody does it now.
 
 log-task-created = Task created
 log-task-status-changed = Task moved

@@ -47,7 +47,7 @@ task-priority-critical = Критический
 task-card =
     <b>#{ $id } { $summary }</b>
     🗂 { $manager } · { $type }
-    Статус: { $status } ({ $category })
+    Статус: { $status }
     Приоритет: { $priority }
     Срок: { $due }
     Исполнитель: { $assignee }
@@ -201,6 +201,9 @@ notify-task-assigned =
     Клиент: { $client } · срок: { $due }
 notify-task-due = ⏰ Сегодня ({ $due }) срок задачи #{ $id }: { $summary }
 notify-task-comment = 💬 { $by } прокомментировал(а) задачу #{ $id } { $summary }: { $text }
+notify-task-done = ✅ { $by } перевёл(а) задачу #{ $id } { $summary } в статус «{ $status }»: она выполнена.
+notify-task-reassigned = 🙋 { $by } передал(а) задачу #{ $id } { $summary } сотруднику { $to }; она больше не ваша.
+notify-task-unassigned = 🙋 { $by } снял(а) с вас задачу #{ $id } { $summary }; исполнителя у неё сейчас нет.
 
 log-task-created = Задача создана
 log-task-status-changed = Задача переведена в другой статус

@@ -477,6 +477,28 @@ class TaskService:
             buttons=[{"open": "task", "id": task.id}],
         )
 
+    async def _tell(
+        self,
+        session: AsyncSession,
+        actor: Actor,
+        staff_id: int | None,
+        key: str,
+        task: Task,
+        **args: str,
+    ) -> None:
+        """Tell one member about the task through the outbox (not the member who did it)."""
+        if staff_id is None or staff_id == actor.staff_id:
+            return
+        recipient = await session.get(Staff, staff_id)
+        if recipient is not None:
+            notify(
+                session,
+                recipient,
+                key,
+                args={"by": actor.name, "id": str(task.id), "summary": task.summary, **args},
+                buttons=[{"open": "task", "id": task.id}],
+            )
+
     # --- reading ------------------------------------------------------------------------
 
     async def page(
@@ -529,8 +551,11 @@ class TaskService:
         return Page([(i, n) for i, n in rows], page, per_page, total)
 
     async def card(self, actor: Actor, task_id: int) -> TaskCard:
-        actor.require(Permission.TASKS_VIEW)
-        return await self._card(task_id)
+        """A task for members with tasks.view, and for its assignee whatever their role."""
+        card = await self._card(task_id)
+        if not actor.can(Permission.TASKS_VIEW) and card.assignee_id != actor.staff_id:
+            raise PermissionDenied(Permission.TASKS_VIEW.value)
+        return card
 
     async def _card(self, task_id: int) -> TaskCard:
         today = await self.today()
@@ -575,6 +600,14 @@ class TaskService:
         actor.require(Permission.TASKS_EDIT)
         return await self.card(actor, task_id)
 
+    async def start_work(self, actor: Actor, task_id: int) -> TaskCard:
+        """The task as it is when a member starts moving or commenting it: members with
+        tasks.edit, and the task's assignee whatever their role's task flags."""
+        card = await self.card(actor, task_id)
+        if not may_work(actor, card.assignee_id):
+            raise PermissionDenied(Permission.TASKS_EDIT.value)
+        return card
+
     async def miners(
         self, actor: Actor, task_id: int, page: int = 0, per_page: int = 10
     ) -> Page[MinerLine]:
@@ -595,13 +628,19 @@ class TaskService:
         actor: Actor,
         task_id: int,
         apply: Callable[[AsyncSession, Task], Any],
+        *,
+        assignee_may: bool = False,
     ) -> TaskCard:
-        """Run `apply` on the task in a write transaction (it audits what it changed)."""
-        actor.require(Permission.TASKS_EDIT)
+        """Run `apply` on the task in a write transaction (it audits what it changed). Needs
+        tasks.edit; with `assignee_may`, the task's assignee may do it too."""
+        if not assignee_may:
+            actor.require(Permission.TASKS_EDIT)
         async with self.db.write() as session:
             task = await session.get(Task, task_id)
             if task is None:
                 raise NotFound("task", task_id)
+            if not may_work(actor, task.assignee_id):
+                raise PermissionDenied(Permission.TASKS_EDIT.value)
             await apply(session, task)
         return await self.card(actor, task_id)
 
@@ -624,7 +663,8 @@ class TaskService:
         )
 
     async def move(self, actor: Actor, task_id: int, status_id: int) -> TaskCard:
-        """Put the task in another status of its board."""
+        """Put the task in another status of its board (its assignee may, too). When it becomes
+        done, the member who reported it is told."""
 
         async def apply(session: AsyncSession, task: Task) -> None:
             manager = await load_manager(session, task.manager_id)
@@ -635,8 +675,11 @@ class TaskService:
             task.status_id = new.id
             changes = {"task-status": [old.name, new.name]}
             self._audit(session, actor, task, "task.status_changed", changes)
+            if new.category == "done" and old.category != "done":
+                done = {"status": new.name}
+                await self._tell(session, actor, task.reporter_id, "notify-task-done", task, **done)
 
-        return await self._change(actor, task_id, apply)
+        return await self._change(actor, task_id, apply, assignee_may=True)
 
     async def reassign(self, actor: Actor, task_id: int, staff_id: int | None) -> TaskCard:
         """Give the task to another member (None: to nobody); the new assignee is told."""
@@ -657,6 +700,9 @@ class TaskService:
             )
             if new is not None and new.id != actor.staff_id:
                 await self._tell_assignee(session, actor, task, new)
+            if old is not None:  # the one it was taken from hears whom it went to
+                key = "notify-task-reassigned" if new else "notify-task-unassigned"
+                await self._tell(session, actor, old.id, key, task, to=new.name if new else "")
 
         return await self._change(actor, task_id, apply)
 
@@ -692,8 +738,8 @@ class TaskService:
         return await self._change(actor, task_id, apply)
 
     async def comment(self, actor: Actor, task_id: int, text: str) -> TaskCard:
-        """Add a comment; the assignee hears of it unless they wrote it."""
-        actor.require(Permission.TASKS_EDIT)
+        """Add a comment (its assignee may, too); the assignee hears of it unless they wrote
+        it."""
         text = clean_comment(text)
 
         async def apply(session: AsyncSession, task: Task) -> None:
@@ -720,7 +766,7 @@ class TaskService:
                         buttons=[{"open": "task", "id": task.id}],
                     )
 
-        return await self._change(actor, task_id, apply)
+        return await self._change(actor, task_id, apply, assignee_may=True)
 
     # --- the reminder job ---------------------------------------------------------------
 
@@ -767,6 +813,13 @@ class TaskService:
                     sent += 1 if assignee.is_active else 0
             if len(rows) < batch:
                 return sent
+
+
+def may_work(actor: Actor, assignee_id: int | None) -> bool:
+    """Moving a task and commenting on it: tasks.edit, or being its assignee."""
+    return actor.can(Permission.TASKS_EDIT) or (
+        assignee_id is not None and assignee_id == actor.staff_id
+    )
 
 
 def _overdue(due: date | None, category: str, today: date) -> bool:

@@ -59,7 +59,7 @@ async def test_a_manager_tasks_a_client_and_the_assignee_finishes_it(
     await ada.tap("Optional")
     assert "Location · text · required" in ada.last.plain
     await ada.tap("Continue")
-    assert "Statuses:" in ada.last.plain and "Running — done" in ada.last.plain
+    assert "Statuses:" in ada.last.plain and "✅ Running (done)" in ada.last.plain
     await ada.tap("Save")
     assert ada.last.plain.startswith("✅ Task manager “Installations” added.")
 
