@@ -83,6 +83,7 @@ def test_generated_keys_exist() -> None:
     generated |= {f"task-category-{c.replace('_', '-')}" for c in TASK_CATEGORIES}
     generated |= {f"field-{f}" for f in EDITABLE}
     generated |= {f"client-ask-{f}" for f in EDITABLE}
+    generated |= {f"client-edit-ask-{f}" for f in EDITABLE}
     generated |= {f"clients-closed-{p}" for p in ("permission", "plan", "switch")}
     generated |= {f"logs-category-{c}" for c in ("all", *CATEGORIES)}
     generated |= task_keys()

@@ -81,6 +81,30 @@ async def _confirm(
     )
 
 
+async def _ask(
+    event: Message | CallbackQuery,
+    actor: Actor,
+    t: Localizer,
+    services: Services,
+    client_id: int,
+    field: str,
+    error: str | None = None,
+) -> None:
+    """Ask for the new value of `field`: the buttons offered are the ones the question names
+    (the managers to choose from; Remove for a phone or messenger that is set)."""
+    c = await services.clients.card(actor, client_id)
+    rows: list[list[Any]] = []
+    if field == "manager":
+        for m in await services.staff.active_members(actor):
+            rows.append([button(m.name, ClientCb(action="emgr", id=c.id, page=m.id).pack())])
+    removable = field in OPTIONAL and bool(_current(c, field))
+    if removable:
+        rows.append([button(t("client-edit-clear"), ClientCb(action="eclr", id=c.id).pack())])
+    rows.append([button(t("cancel"), ClientCb(action="ecancel", id=c.id).pack())])
+    text = t(f"client-edit-ask-{field}", removable=removable)
+    await show(event, f"{error}\n{text}" if error else text, rows)
+
+
 def router() -> Router:
     r = Router(name="clients-edit")
 
@@ -124,24 +148,10 @@ def router() -> Router:
         if field not in EDITABLE or (await state.get_data()).get("edit_id") != callback_data.id:
             c = await services.clients.start_edit(actor, callback_data.id)
             await state.update_data(edit_id=c.id, edit_version=c.version)
-        await state.update_data(edit_field=field if field in EDITABLE else "name")
+        field = field if field in EDITABLE else "name"
+        await state.update_data(edit_field=field)
         await state.set_state(ClientEdit.value)
-        rows: list[list[Any]] = []
-        if field == "manager":
-            for m in await services.staff.active_members(actor):
-                rows.append(
-                    [button(m.name, ClientCb(action="emgr", id=callback_data.id, page=m.id).pack())]
-                )
-        if field in OPTIONAL:
-            rows.append(
-                [
-                    button(
-                        t("client-edit-clear"), ClientCb(action="eclr", id=callback_data.id).pack()
-                    )
-                ]
-            )
-        rows.append([button(t("cancel"), ClientCb(action="ecancel", id=callback_data.id).pack())])
-        await show(query, t(f"client-ask-{field}"), rows)
+        await _ask(query, actor, t, services, callback_data.id, field)
 
     @r.message(StateFilter(ClientEdit.value), F.text)
     async def on_value(
@@ -156,7 +166,7 @@ def router() -> Router:
         except DomainError as exc:
             if isinstance(exc, Conflict) and exc.reason != "email-taken":
                 raise
-            await message.answer(error_text(t, exc) + "\n" + t(f"client-ask-{field}"))
+            await _ask(message, actor, t, services, int(data["edit_id"]), field, error_text(t, exc))
             return
         await state.update_data(edit_new=value)
         await _confirm(message, actor, t, services, state)

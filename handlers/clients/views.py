@@ -40,6 +40,7 @@ def entry(t: Localizer, c: ClientSummary) -> str:
         id=str(c.id),
         name=short(c.name, 40),
         email=short(c.email, 48),
+        same=c.name.casefold() == c.email.casefold(),  # a client added from an email
         contacts=" · ".join(short(x, 32) for x in contacts if x) or "—",
         miners=c.miners_total,
         statuses=miners_inline(c.miners),

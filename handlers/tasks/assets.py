@@ -334,11 +334,13 @@ async def _ask_value(
     current: str | None,
     error: str | None = None,
 ) -> None:
-    text = t(f"asset-ask-{field}") + "\n" + t("task-form-current", value=current or "—")
+    removable = field == "serial" and bool(current)
+    text = t(f"asset-edit-ask-{field}", removable=removable)
+    text += "\n" + t("task-form-current", value=current or "—")
     if error:
         text = f"{error}\n\n{text}"
     rows = []
-    if field == "serial" and current:
+    if removable:
         rows.append([button(t("asset-remove-serial"), AssetCb(action="eclr", id=asset_id).pack())])
     rows.append([button(t("cancel"), AssetCb(action="card", id=asset_id).pack())])
     await show(event, text, rows)

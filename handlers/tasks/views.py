@@ -171,6 +171,7 @@ def generated_keys() -> set[str]:
         keys |= {key("task-ask-extra", kind), key("task-field-kind", kind)}
         keys.add(key("task-manager-add-field", kind))
     keys |= {f"asset-edit-{f}" for f in ASSET_FIELDS} | {f"asset-ask-{f}" for f in ASSET_FIELDS}
+    keys |= {f"asset-edit-ask-{f}" for f in ASSET_FIELDS}
     keys |= {f"field-asset-{f}" for f in ASSET_FIELDS}
     keys |= {f"field-task-{f}" for f in ("status", "assignee", "priority", "due", "comment")}
     actions = ("created", "status_changed", "reassigned", "priority_changed", "due_changed")

@@ -5,7 +5,10 @@ clients-search-shown = 🔍 “{ $query }”
 clients-mine-shown = 👤 My clients only
 clients-legend = <i>⛏ miners: 🟢 active 🟡 lowhash 🟠 hanged 🔴 offline ⚪️ unknown · 📋 tasks: to do·in progress·done · 🧾 bills · 👤 manager</i>
 clients-entry =
-    <b>#{ $id } { $name }</b> · { $email }
+    <b>#{ $id } { $name }</b>{ $same ->
+        [yes] {""}
+       *[no] {" "}· { $email }
+    }
     📞 { $contacts }
     ⛏ { $miners } { $statuses }
     📋 { $tasks } · 🧾 { $bills } · 👤 { $manager }
@@ -92,6 +95,17 @@ client-edit-confirm = { $field }: { $old } → <b>{ $new }</b>
 client-edit-changed-meanwhile = ⚠️ Someone else changed this client while you were editing. Check the current value and apply again if you still want your change.
 client-edit-apply = ✅ Apply
 client-edit-clear = 🗑 Remove
+client-edit-ask-name = Send the client's new name.
+client-edit-ask-email = Send the client's new email. It links the client's miners, imports and watcher link.
+client-edit-ask-manager = Choose the client's new manager.
+client-edit-ask-phone = { $removable ->
+        [yes] Send the new phone number in international form, e.g. +7 900 123-45-67, or remove the number.
+       *[no] Send the phone number in international form, e.g. +7 900 123-45-67.
+    }
+client-edit-ask-messenger = { $removable ->
+        [yes] Send the new messenger contact, e.g. @telegram_name, or remove it.
+       *[no] Send a messenger contact, e.g. @telegram_name.
+    }
 
 invalid-name-length = The name must have { $min }–{ $max } characters.
 invalid-email-format = This is not a valid email address.

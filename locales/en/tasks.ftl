@@ -190,6 +190,12 @@ asset-edit-serial = ✏️ Serial
 asset-ask-name = Send the asset's name (e.g. Container 3).
 asset-ask-type = Choose the asset's type or send your own.
 asset-ask-serial = Send its serial number, or skip.
+asset-edit-ask-name = Send the asset's new name.
+asset-edit-ask-type = Send the asset's new type, e.g. Container or PDU.
+asset-edit-ask-serial = { $removable ->
+        [yes] Send the new serial number, or remove it.
+       *[no] Send the serial number.
+    }
 asset-type-suggestions = Container, PDU, Transformer, Switch, Cooling, Rack
 asset-added = ✅ Asset “{ $name }” added.
 asset-remove-serial = 🗑 Remove
@@ -208,7 +214,7 @@ log-task-status-changed = Task moved
 log-task-reassigned = Task reassigned
 log-task-priority-changed = Task priority changed
 log-task-due-changed = Task due date changed
-log-task-commented = Task commented
+log-task-commented = Comment added
 log-task-manager-created = Task manager added
 log-asset-created = Asset added
 log-asset-updated = Asset changed

@@ -5,7 +5,10 @@ clients-search-shown = 🔍 «{ $query }»
 clients-mine-shown = 👤 Только мои клиенты
 clients-legend = <i>⛏ майнеры: 🟢 работает 🟡 низкий хешрейт 🟠 завис 🔴 офлайн ⚪️ неизвестно · 📋 задачи: к выполнению·в работе·готово · 🧾 счета · 👤 менеджер</i>
 clients-entry =
-    <b>#{ $id } { $name }</b> · { $email }
+    <b>#{ $id } { $name }</b>{ $same ->
+        [yes] {""}
+       *[no] {" "}· { $email }
+    }
     📞 { $contacts }
     ⛏ { $miners } { $statuses }
     📋 { $tasks } · 🧾 { $bills } · 👤 { $manager }
@@ -92,6 +95,17 @@ client-edit-confirm = { $field }: { $old } → <b>{ $new }</b>
 client-edit-changed-meanwhile = ⚠️ Пока вы редактировали, клиента изменил кто-то другой. Проверьте текущее значение и примените снова, если изменение всё ещё нужно.
 client-edit-apply = ✅ Применить
 client-edit-clear = 🗑 Удалить
+client-edit-ask-name = Пришлите новое имя клиента.
+client-edit-ask-email = Пришлите новый email клиента. По нему связываются майнеры, импорт и ссылка наблюдателя.
+client-edit-ask-manager = Выберите нового менеджера клиента.
+client-edit-ask-phone = { $removable ->
+        [yes] Пришлите новый телефон в международном формате, например +7 900 123-45-67, или удалите номер.
+       *[no] Пришлите телефон в международном формате, например +7 900 123-45-67.
+    }
+client-edit-ask-messenger = { $removable ->
+        [yes] Пришлите новый контакт в мессенджере, например @telegram_name, или удалите его.
+       *[no] Пришлите контакт в мессенджере, например @telegram_name.
+    }
 
 invalid-name-length = В названии должно быть от { $min } до { $max } символов.
 invalid-email-format = Это не похоже на адрес электронной почты.

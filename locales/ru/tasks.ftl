@@ -31,7 +31,7 @@ tasks-filter-all-managers = Все таск-менеджеры
 tasks-filter-all-clients = Все клиенты
 tasks-filter-any-status = Любой статус
 tasks-filter-anyone = Все исполнители
-tasks-filter-category-open = Не выполненные
+tasks-filter-category-open = Невыполненные
 tasks-filter-category-todo = К выполнению
 tasks-filter-category-in-progress = В работе
 tasks-filter-category-done = Готово
@@ -192,6 +192,12 @@ asset-edit-serial = ✏️ Серийный номер
 asset-ask-name = Пришлите название оборудования (например, Контейнер 3).
 asset-ask-type = Выберите тип оборудования или пришлите свой.
 asset-ask-serial = Пришлите серийный номер или пропустите.
+asset-edit-ask-name = Пришлите новое название оборудования.
+asset-edit-ask-type = Пришлите новый тип оборудования, например Контейнер или PDU.
+asset-edit-ask-serial = { $removable ->
+        [yes] Пришлите новый серийный номер или удалите его.
+       *[no] Пришлите серийный номер.
+    }
 asset-type-suggestions = Контейнер, PDU, Трансформатор, Коммутатор, Охлаждение, Стойка
 asset-added = ✅ Оборудование «{ $name }» добавлено.
 asset-remove-serial = 🗑 Удалить

@@ -49,9 +49,12 @@ async def upload(user: TelegramUser, data: bytes, name: str, mime: str = XLSX) -
 
 
 async def import_file(user: TelegramUser, data: bytes, name: str, mime: str = XLSX) -> BotMessage:
-    """Open Miners → Import and send the file; returns the preview message."""
+    """Open Miners → Import (behind Actions once there are miners) and send the file; returns
+    the preview message."""
     await user.send("/menu")
     await user.tap("Miners")
+    if "📥 Import" not in labels(user.last):
+        await user.tap("Actions")
     await user.tap("Import")
     return await upload(user, data, name, mime)
 
