@@ -31,7 +31,9 @@ def log_entry(t: Localizer, e: LogEntry, zone: ZoneInfo) -> str:
     head = t("log-head", at=local_time(e.at, zone), who=e.actor_name or t("log-system"))
     key = "log-" + e.action.replace(".", "-").replace("_", "-")
     what = t(key) if t.has(key) else e.action
-    target = e.details.get("name") if e.action != "client.created" else None
+    target = e.details.get("name") or e.details.get("file")  # an import: its file
+    if e.action == "client.created":  # the name is among its details
+        target = None
     if target:
         what += f" · {html.escape(_cut(str(target)))}"
     lines = [head, what]

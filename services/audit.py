@@ -63,8 +63,9 @@ class AuditService:
                 client_id=client_id,
                 category=category,
             )
-            miners = await _unnamed_miners(session, [e for e, _ in rows])
-            names = await _referred(session, [e for e, _ in rows])
+            entries = [e for e, _ in rows]
+            unnamed = await _unnamed(session, entries, clients=client_id is None)
+            names = await _referred(session, entries)
         items = [
             LogEntry(
                 id=e.id,
@@ -75,7 +76,7 @@ class AuditService:
                 entity_type=e.entity_type,
                 entity_id=e.entity_id,
                 changes=e.changes or {},
-                details=_with_name(e, miners),
+                details=_with_name(e, unnamed),
                 names=names,
             )
             for e, name in rows
@@ -83,20 +84,28 @@ class AuditService:
         return Page(items, page, per_page, total)
 
 
-async def _unnamed_miners(session: AsyncSession, entries: Sequence[AuditEntry]) -> dict[int, str]:
-    """Names of the miners that entries written without one (before miners were named in
-    their entries, or by a writer that does not name them) are about."""
-    ids = {
-        e.entity_id
-        for e in entries
-        if e.entity_type == "miner"
-        and e.entity_id is not None
-        and not (e.details or {}).get("name")
-    }
-    if not ids:
-        return {}
-    found = await miners_repo.identifiers(session, ids)
-    return {i: miner_name(*found[i], i) for i in ids if i in found}
+async def _unnamed(
+    session: AsyncSession, entries: Sequence[AuditEntry], *, clients: bool
+) -> dict[tuple[str, int], str]:
+    """Names of what entries written without one are about: miners (entries from before miners
+    were named, or from a writer that does not name them) and, in the Logs area (`clients`),
+    clients ("#5 Acme"), so that "Client changed" says which."""
+    wanted: dict[str, set[int]] = {"miner": set(), "client": set()}
+    for e in entries:
+        if (
+            e.entity_id is not None
+            and e.entity_type in wanted
+            and not (e.details or {}).get("name")
+        ):
+            wanted[e.entity_type].add(e.entity_id)
+    found: dict[tuple[str, int], str] = {}
+    if wanted["miner"]:
+        ids = await miners_repo.identifiers(session, wanted["miner"])
+        found |= {("miner", i): miner_name(*ids[i], i) for i in ids}
+    if clients and wanted["client"]:
+        names = await audit_repo.client_names(session, wanted["client"])
+        found |= {("client", i): f"#{i} {n}" for i, n in names.items()}
+    return found
 
 
 async def _referred(session: AsyncSession, entries: Sequence[AuditEntry]) -> Names:
@@ -118,8 +127,9 @@ async def _referred(session: AsyncSession, entries: Sequence[AuditEntry]) -> Nam
     )
 
 
-def _with_name(e: AuditEntry, miners: dict[int, str]) -> dict[str, Any]:
+def _with_name(e: AuditEntry, unnamed: dict[tuple[str, int], str]) -> dict[str, Any]:
     details = dict(e.details or {})
-    if e.entity_type == "miner" and not details.get("name") and e.entity_id in miners:
-        details["name"] = miners[e.entity_id]
+    name = unnamed.get((e.entity_type or "", e.entity_id or 0))
+    if name and not details.get("name"):
+        details["name"] = name
     return details

@@ -112,7 +112,7 @@ def _detail(t: Texts, action: str, key: str, value: Any, names: Names) -> tuple[
         return None
     if action == "miners.client_changed" and key == "to":
         return t("log-detail-moved-to"), value or t("log-detail-no-client")
-    if value is None or value == "" or value == []:
+    if value is None or value == "" or value == [] or (key in ("gained", "lost") and value == 0):
         return None
     label = _detail_label(t, action, key)
     if key == "manager" and isinstance(value, int) and not isinstance(value, bool):

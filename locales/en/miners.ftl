@@ -146,7 +146,10 @@ miners-pay-confirm = <b>Mark { $count ->
         [one] one miner
        *[other] { $count } miners
     } as { $icon } { $status }?</b>
-miners-already = Already { $icon } { $status }, left as they are: { $count }
+miners-already = { $count ->
+        [one] One is already { $icon } { $status } and stays as it is.
+       *[other] { $count } are already { $icon } { $status } and stay as they are.
+    }
 miners-pay-nothing = { $count ->
         [one] The selected miner is already { $icon } { $status }. Nothing to change.
        *[other] All { $count } selected miners are already { $icon } { $status }. Nothing to change.
