@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from handlers.logs import log_entry
 from locales import Translations
 from services.audit import LogEntry
+from services.audit_text import Names, change_items, detail_items, object_text
 
 
 def entry(action: str, changes: dict, details: dict | None = None) -> LogEntry:
@@ -36,3 +37,39 @@ def test_user_text_in_an_entry_is_escaped() -> None:
     en = Translations().get("en")
     text = log_entry(en, entry("client.updated", {"name": ["<b>x</b>", "a & b"]}), ZoneInfo("UTC"))
     assert "&lt;b&gt;x&lt;/b&gt; → a &amp; b" in text
+
+
+def test_details_read_as_words_with_names_instead_of_ids() -> None:
+    en = Translations().get("en")
+    names = Names(staff={1: "Olga Owner"}, clients={5: "Acme"})
+    created = {"name": "Acme", "email": "a@acme.com", "manager": 1, "source": "import"}
+    assert detail_items(en, "client.created", created, names) == [
+        ("Name", "Acme"),
+        ("Email", "a@acme.com"),
+        ("Manager", "Olga Owner"),
+        ("Added from", "a miner import"),
+    ]
+    export = {"name": "#3", "clients": [5, 6], "from": "2026-10-01", "data": ["miners", "logs"]}
+    assert detail_items(en, "export.requested", export, names) == [
+        ("Clients", "#5 Acme, #6"),
+        ("From", "2026-10-01"),
+        ("Data", "Miners, Logs"),
+    ]
+    role = {"name": "Crew", "template": "junior_technician", "permissions": ["tasks.view"]}
+    assert detail_items(en, "role.created", role) == [
+        ("Made from", "Junior technician"),
+        ("Permissions", "View tasks"),
+    ]
+    moved = {"lost": 2, "to": None}
+    assert detail_items(en, "miners.client_changed", moved) == [
+        ("Miners lost", "2"),
+        ("Moved to", "no client"),
+    ]
+    task = {"name": "#1 Fix", "manager": "Maintenance", "priority": "high", "miners": 0}
+    assert detail_items(en, "task.created", task) == [
+        ("Task manager", "Maintenance"),
+        ("Priority", "High"),
+        ("Miners", "0"),
+    ]
+    assert change_items(en, {"paid": [True, False]}) == [("Paid", "🟢 paid", "🔴 unpaid")]
+    assert object_text(en, "task", {"name": "#1 Fix"}) == "Task · #1 Fix"

@@ -236,3 +236,44 @@ async def test_status_is_set_by_hand_and_logged_per_miner(services: Services, ow
     accountant = await join(services, owner, "accountant", 6005, "Ann")
     with pytest.raises(PermissionDenied):
         await services.miners.set_status(accountant, selection, "active")
+
+
+async def test_a_mass_action_keeps_the_miners_it_was_taken_on(
+    services: Services, owner, db, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, _, ids = await setup(services, owner, db)
+    unpaid = Selection(matching=MinerFilter(paid=False))  # S2 only: the action empties the filter
+    result = await services.miners.set_paid(owner, unpaid, True)
+    assert result.changed == 1 and result.selection == Selection(ids=frozenset({ids["S2"]}))
+    assert await services.miners.count_selected(owner, unpaid) == 0
+    assert await services.miners.count_selected(owner, result.selection) == 1
+    # ids already: kept as they are; more than can be kept as ids: the filter stays the filter
+    assert (await services.miners.set_status(owner, result.selection, "offline")).selection == (
+        result.selection
+    )
+    monkeypatch.setattr("services.miners.service.MAX_PICKED", 2)
+    everything = Selection(matching=MinerFilter())
+    assert (await services.miners.set_paid(owner, everything, False)).selection == everything
+
+
+async def test_entries_about_a_miner_name_it_by_serial_mac_or_ip(
+    services: Services, owner, db
+) -> None:
+    _, beta, _ = await setup(services, owner, db)
+    async with db.write() as session:  # a miner known by its MAC alone
+        await session.execute(insert(Miner).values(mac="aa:bb:cc:00:00:09", ip="10.0.9.9"))
+    picked = Selection(matching=MinerFilter(search="10.0."))
+    await services.miners.set_client(owner, picked, beta)
+    async with db.read() as session:
+        entries = (
+            await session.scalars(
+                select(AuditEntry).where(AuditEntry.action == "miner.client_changed")
+            )
+        ).all()
+    assert sorted(e.details["name"] for e in entries) == [
+        "S1",
+        "S2",
+        "S3",
+        "S5",
+        "aa:bb:cc:00:00:09",
+    ]

@@ -420,3 +420,47 @@ async def test_attachments_must_belong_to_the_client(services: Services, owner, 
     async with db.read() as session:
         assert await session.scalar(select(func.count()).select_from(TaskMiner)) == 0
         assert await session.scalar(select(func.count(Task.id))) == 0
+
+
+async def test_the_assignee_moves_and_comments_whatever_the_role_and_others_are_told(
+    services: Services, owner, db
+) -> None:
+    june = await join(services, owner, "junior_technician", 2005, "June")
+    jake = await join(services, owner, "junior_technician", 2006, "Jake")
+    board = await maintenance(services, owner)
+    card = await services.tasks.create(
+        owner,
+        TaskDraft(
+            manager_id=board.id,
+            type_id=board.types[0].id,
+            summary="Fan",
+            assignee_id=june.staff_id,
+        ),
+    )
+    done = next(s for s in board.statuses if s.category == "done")
+    working = next(s for s in board.statuses if s.category == "in_progress")
+    assert (await services.tasks.start_work(june, card.id)).id == card.id
+    with pytest.raises(PermissionDenied):  # not Jake's task
+        await services.tasks.start_work(jake, card.id)
+    with pytest.raises(PermissionDenied):
+        await services.tasks.move(jake, card.id, done.id)
+    with pytest.raises(PermissionDenied):  # the assignee moves and comments, nothing more
+        await services.tasks.set_priority(june, card.id, "high")
+    with pytest.raises(PermissionDenied):
+        await services.tasks.reassign(june, card.id, jake.staff_id)
+    await services.tasks.comment(june, card.id, "On it")
+    await services.tasks.move(june, card.id, working.id)
+    assert await outbox(db, "notify-task-done") == []  # not done yet
+    after = await services.tasks.move(june, card.id, done.id)
+    assert after.status.name == "Done"
+    [told] = await outbox(db, "notify-task-done")
+    assert told.chat_id == owner.telegram_id and told.args["status"] == "Done"
+    assert told.buttons == [{"open": "task", "id": card.id}]
+
+    await services.tasks.reassign(owner, card.id, jake.staff_id)
+    [away] = await outbox(db, "notify-task-reassigned")
+    assert (away.chat_id, away.args["to"]) == (2005, "Jake")
+    with pytest.raises(PermissionDenied):  # no longer hers
+        await services.tasks.comment(june, card.id, "Still on it")
+    await services.tasks.reassign(owner, card.id, None)
+    assert [n.chat_id for n in await outbox(db, "notify-task-unassigned")] == [2006]
