@@ -11,7 +11,7 @@ from sqlalchemy import insert
 from handlers.callbacks import TaskCb
 from services.tasks.service import TaskDraft
 from storage.models import AuditEntry
-from tests.e2e.conftest import RunningBot, add_client, join, labels
+from tests.e2e.conftest import OWNER_ID, RunningBot, add_client, join, labels
 from tests.e2e.test_miners import import_file, miners_list
 from tests.fakebotapi import BotMessage, FakeBotAPI, TelegramUser
 from tests.miner_files import HEADER, xlsx
@@ -38,6 +38,18 @@ async def select_by_list(owner: TelegramUser, text: str) -> None:
     await owner.tap("Actions")
     await owner.tap("Select by list")
     await owner.send(text)
+
+
+async def owner_files_task(bot: RunningBot, **draft: Any) -> None:
+    """Task #n "Replace fans" on the Maintenance board, created by the Owner (set-up)."""
+    services = bot.app.services
+    olga = await services.staff.resolve(OWNER_ID, "Olga Owner", "olga", "en")
+    assert olga is not None
+    board = (await services.task_managers.list(olga))[0]
+    kind = board.types[0].id
+    await services.tasks.create(
+        olga, TaskDraft(manager_id=board.id, type_id=kind, summary="Replace fans", **draft)
+    )
 
 
 async def test_every_miner_entry_in_the_logs_names_its_miner(
@@ -180,21 +192,10 @@ async def test_a_junior_technician_assignee_moves_and_comments_the_task_and_othe
 ) -> None:
     june = await join(fake, owner, "Junior technician", 7007, "June")
     sam = await join(fake, owner, "Senior technician", 3003, "Sam")
-    services = bot.app.services
-    olga = await services.staff.resolve(1001, "Olga Owner", "olga", "en")
-    june_actor = await services.staff.resolve(7007, "June", None, "en")
-    sam_actor = await services.staff.resolve(3003, "Sam", None, "en")
-    assert olga is not None and june_actor is not None and sam_actor is not None
-    board = (await services.task_managers.list(olga))[0]
-    await services.tasks.create(
-        olga,
-        TaskDraft(
-            manager_id=board.id,
-            type_id=board.types[0].id,
-            summary="Replace fans",
-            assignee_id=june_actor.staff_id,
-        ),
-    )
+    june_actor = await bot.app.services.staff.resolve(7007, "June", None, "en")
+    sam_actor = await bot.app.services.staff.resolve(3003, "Sam", None, "en")
+    assert june_actor is not None and sam_actor is not None
+    await owner_files_task(bot, assignee_id=june_actor.staff_id)
     note = await june.wait_for(lambda m: "assigned you task #1" in m.plain)
     await june.tap("Open task", message=note)
     card = june.last
@@ -253,20 +254,7 @@ async def test_an_export_reads_in_words_not_codes_in_both_languages(
     bot: RunningBot, fake: FakeBotAPI, owner: TelegramUser
 ) -> None:
     await fleet(owner)
-    services = bot.app.services
-    olga = await services.staff.resolve(1001, "Olga Owner", "olga", "en")
-    assert olga is not None
-    board = (await services.task_managers.list(olga))[0]
-    await services.tasks.create(
-        olga,
-        TaskDraft(
-            manager_id=board.id,
-            type_id=board.types[0].id,
-            summary="Replace fans",
-            priority="high",
-            client_id=1,
-        ),
-    )
+    await owner_files_task(bot, priority="high", client_id=1)
     english = await export_file(
         owner,
         fake,
