@@ -341,7 +341,7 @@ async def test_changes_on_the_card_are_told_and_logged(
     job = bot.app.scheduler.get_job("task-reminders")
     assert job is not None and job.func == bot.app.services.tasks.remind_due
     for line in (
-        "Task commented · #1 Replace PSU",
+        "Comment added · #1 Replace PSU",
         "Task due date changed · #1 Replace PSU",
         "Task priority changed · #1 Replace PSU",
         "Priority: Low → Critical",
