@@ -32,12 +32,13 @@ from services.actor import Actor
 from services.errors import Conflict, Invalid, NotFound
 from services.exports import periods
 from services.exports.periods import Period
-from services.exports.sheets import KINDS, Labels, Scope, Sheet, Texts, sheets_for
+from services.exports.sheets import KINDS, Labels, Scope, Sheet, sheets_for
 from services.exports.xlsx_writer import PartFile, SheetSpec, XlsxParts, compressed_bytes_per_row
 from services.facility import CLIENT_PLANS, FacilityService
 from services.outbox import notify
 from services.pagination import Page, clamp_page
 from services.permissions import Permission
+from services.texts import Texts
 from storage.db import Database
 from storage.models import ExportJob, Staff, utcnow
 from storage.repositories import audit as audit_repo
