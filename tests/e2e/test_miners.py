@@ -240,7 +240,8 @@ async def test_a_libreoffice_ods_imports(
     await owner.tap("Apply", message=preview)
     assert "Added: 3" in owner.last.plain
     listing = await miners_list(owner)
-    assert "Miners (3)" in listing and "S21 · 10.0.0.2" in listing  # a formula's value
+    assert "Miners (3)" in listing
+    assert "123456789012 · S21\n   10.0.0.2" in listing  # a formula's value
 
 
 async def test_a_refused_file_offers_the_template_the_miners_and_the_menu(
