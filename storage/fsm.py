@@ -1,8 +1,21 @@
-"""aiogram FSM storage in our own database, so a half-filled form survives a restart."""
+"""aiogram FSM storage in our own database, so a half-filled form survives a restart.
+
+aiogram reads the state on every update and most screens write it, so the storage keeps what it
+last read or wrote for each key in memory (write-through): a read costs no round trip once the
+key is known, and a write of what is already stored costs none at all. A change is written at
+once, in one statement, before the caller goes on. The cache is right only while this process is
+the one that writes the ``fsm_state`` table: one bot process per database, as polling requires
+(several replicas keep their state in Redis instead).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import weakref
+from collections import OrderedDict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from aiogram.fsm.state import State
@@ -13,62 +26,127 @@ from aiogram.fsm.storage.base import (
     StateType,
     StorageKey,
 )
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from storage.db import Database
 from storage.models import FsmRecord, utcnow
 
+CACHE_SIZE = 10_000  # chat members remembered; the least recently used are forgotten first
+
+
+@dataclass(frozen=True, slots=True)
+class _Record:
+    """One key's state and its data as JSON text: every reader decodes its own copy, as it
+    would from the database, and two records compare equal when the stored row would."""
+
+    state: str | None
+    data: str
+
+    @property
+    def empty(self) -> bool:
+        return self.state is None and self.data == _NO_DATA
+
+
+_NO_DATA = json.dumps({})
+_EMPTY = _Record(None, _NO_DATA)
+_KEEP: Any = object()
+
 
 class SQLStorage(BaseStorage):
     """Keeps each chat member's state and data in the ``fsm_state`` table."""
 
-    def __init__(self, db: Database, key_builder: KeyBuilder | None = None) -> None:
+    def __init__(
+        self, db: Database, key_builder: KeyBuilder | None = None, *, cache_size: int = CACHE_SIZE
+    ) -> None:
         self.db = db
         self.key_builder = key_builder or DefaultKeyBuilder(with_destiny=True)
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, _Record] = OrderedDict()
+        # One lock per key while anyone uses it: a read that fills the cache and a write never
+        # interleave, so the cache always holds the last committed row.
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
-    def _insert(self) -> Any:
-        return sqlite_insert if self.db.is_sqlite else pg_insert
+    def _lock(self, key: str) -> asyncio.Lock:
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = self._locks[key] = asyncio.Lock()
+        return lock
 
-    async def _upsert(self, key: str, **values: Any) -> None:
-        """Set the given columns of one row, creating it when missing; then drop it if empty."""
-        now = utcnow()
-        stmt = (
-            self._insert()(FsmRecord)
-            .values({"key": key, "state": None, "data": {}, "updated_at": now, **values})
-            .on_conflict_do_update(
-                index_elements=[FsmRecord.key], set_={**values, "updated_at": now}
+    def _remember(self, key: str, record: _Record) -> None:
+        self._cache[key] = record
+        self._cache.move_to_end(key)
+        while len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+
+    async def _record(self, key: str) -> _Record:
+        record = self._cache.get(key)
+        if record is not None:
+            self._cache.move_to_end(key)
+            return record
+        async with self._lock(key):
+            return await self._load(key)
+
+    async def _load(self, key: str) -> _Record:
+        """The key's record from the cache or the database (the caller holds the key's lock)."""
+        record = self._cache.get(key)
+        if record is None:
+            async with self.db.read() as session:
+                row = (
+                    await session.execute(
+                        select(FsmRecord.state, FsmRecord.data).where(FsmRecord.key == key)
+                    )
+                ).first()
+            record = _Record(row.state, json.dumps(row.data or {})) if row else _EMPTY
+            self._remember(key, record)
+        return record
+
+    async def _write(self, key: str, *, state: Any = _KEEP, data: Any = _KEEP) -> None:
+        """Set the state and/or the data of one key: one statement, none when nothing changes;
+        a row left with neither is deleted."""
+        async with self._lock(key):
+            current = await self._load(key)
+            new = _Record(
+                current.state if state is _KEEP else state,
+                current.data if data is _KEEP else json.dumps(data),
             )
+            if new == current:
+                return
+            try:
+                async with self.db.write() as session:
+                    await session.execute(self._statement(key, new))
+            except BaseException:
+                self._cache.pop(key, None)  # whether it was written is not known: read it again
+                raise
+            self._remember(key, new)
+
+    def _statement(self, key: str, record: _Record) -> Any:
+        if record.empty:
+            return delete(FsmRecord).where(FsmRecord.key == key)
+        values = {"state": record.state, "data": json.loads(record.data), "updated_at": utcnow()}
+        insert = sqlite_insert if self.db.is_sqlite else pg_insert
+        return (
+            insert(FsmRecord)
+            .values(key=key, **values)
+            .on_conflict_do_update(index_elements=[FsmRecord.key], set_=values)
         )
-        async with self.db.write() as session:
-            await session.execute(stmt)
-            record = await session.get(FsmRecord, key, populate_existing=True)
-            if record is not None and record.state is None and not record.data:
-                await session.delete(record)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
-        await self._upsert(self.key_builder.build(key), state=value)
+        await self._write(self.key_builder.build(key), state=value)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        record = await self._get(key)
-        return record.state if record else None
+        return (await self._record(self.key_builder.build(key))).state
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         if not isinstance(data, dict):
             raise TypeError(f"Data must be a dict, not {type(data).__name__}")
-        await self._upsert(self.key_builder.build(key), data=dict(data))
+        await self._write(self.key_builder.build(key), data=data)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        record = await self._get(key)
-        return dict(record.data or {}) if record else {}
-
-    async def _get(self, key: StorageKey) -> FsmRecord | None:
-        async with self.db.read() as session:
-            return await session.scalar(
-                select(FsmRecord).where(FsmRecord.key == self.key_builder.build(key))
-            )
+        data: dict[str, Any] = json.loads((await self._record(self.key_builder.build(key))).data)
+        return data
 
     async def close(self) -> None:
         """The database belongs to the application; nothing to close here."""
