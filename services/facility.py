@@ -79,15 +79,16 @@ def clean_value(field: str, value: object) -> object:
 
 
 class FacilityService:
-    """The facility's settings, read on nearly every screen: kept in memory for a few seconds
-    (another bot process sees a change within `CACHE_SECONDS`; this one at once)."""
+    """The facility's settings, read on nearly every screen: kept in memory until a committed
+    write changes them (`Database.version`), or for `CACHE_SECONDS` against a change made
+    outside this process."""
 
     CACHE_SECONDS = 5.0
 
     def __init__(self, db: Database, *, clock: Callable[[], datetime] = utcnow) -> None:
         self.db = db
         self.clock = clock
-        self._cached: tuple[float, Facility] | None = None
+        self._cached: tuple[int, float, Facility] | None = None  # version, monotonic time
 
     async def ensure_defaults(self, timezone: str) -> None:
         async with self.db.write() as session:
@@ -105,14 +106,15 @@ class FacilityService:
                 )
 
     async def get(self) -> Facility:
-        now = time.monotonic()
-        if self._cached is not None and now - self._cached[0] < self.CACHE_SECONDS:
-            return self._cached[1]
+        version, now = self.db.version(FacilitySettings.__tablename__), time.monotonic()
+        cached = self._cached
+        if cached is not None and cached[0] == version and now - cached[1] < self.CACHE_SECONDS:
+            return cached[2]
         async with self.db.read() as session:
             row = await session.get(FacilitySettings, 1)
             assert row is not None, "facility settings are created on start"
             facility = _facility(row)
-        self._cached = (now, facility)
+        self._cached = (version, now, facility)
         return facility
 
     async def update(self, actor: Actor, field: str, value: object) -> Facility:
@@ -135,9 +137,7 @@ class FacilityService:
                     changes={field: [old, value]},
                     at=self.clock(),
                 )
-            facility = _facility(row)
-        self._cached = None  # the next read sees the committed row
-        return facility
+            return _facility(row)
 
     async def require_clients(self, actor: Actor) -> None:
         """Raise AreaClosed unless the Clients area is open to `actor`."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,6 +26,10 @@ from storage.repositories import staff as repo
 INVITE_TTL = timedelta(days=7)
 REFUSAL_LOG_INTERVAL = timedelta(hours=1)
 LOCALES = ("en", "ru")
+# What an Actor is made of; a committed write to any of these makes every remembered seat stale.
+SEAT_TABLES = ("staff", "roles", "role_permissions")
+SEAT_CACHE_SIZE = 10_000  # Telegram users remembered (members and strangers)
+SEAT_CACHE_SECONDS = 60.0  # a change made outside this process (by hand) is seen this late
 
 
 def hash_token(token: str) -> str:
@@ -60,6 +66,21 @@ class Member:
     role: RoleInfo
     is_active: bool
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Seat:
+    """What the database says about an active member: all an Actor needs but the Telegram side."""
+
+    staff_id: int
+    name: str
+    username: str | None
+    locale: str | None
+    role_id: int
+    role_code: str
+    role_name: str | None
+    rank: int
+    permissions: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +129,8 @@ class StaffService:
         self.default_locale = default_locale
         self.owner_ids = frozenset(owner_ids)
         self.clock = clock
+        # telegram id → (Database.version of SEAT_TABLES, monotonic time, seat or None)
+        self._seats: OrderedDict[int, tuple[int, float, Seat | None]] = OrderedDict()
 
     # --- who is speaking ------------------------------------------------------------------
 
@@ -138,37 +161,69 @@ class StaffService:
     async def resolve(
         self, telegram_id: int, name: str, username: str | None, language_code: str | None
     ) -> Actor | None:
-        """The active staff member behind a Telegram user, or None for anyone else."""
+        """The active staff member behind a Telegram user, or None for anyone else.
+
+        Called for every update. What the database says is remembered per Telegram user and
+        read again once a committed write has changed staff, roles or permissions (so a role
+        change or a deactivation counts from the very next update), or after
+        `SEAT_CACHE_SECONDS` for a change made outside this process."""
+        seat = await self._seat(telegram_id)
+        if seat is None:
+            return None
+        if seat.name != name or seat.username != username:
+            async with self.db.write() as session:
+                await session.execute(
+                    update(Staff)
+                    .where(Staff.id == seat.staff_id)
+                    .values(name=name, username=username)
+                )
+        return Actor(
+            staff_id=seat.staff_id,
+            telegram_id=telegram_id,
+            name=name,
+            role_id=seat.role_id,
+            role_code=seat.role_code,
+            role_name=seat.role_name,
+            rank=seat.rank,
+            locale=seat.locale or locale_from_telegram(language_code, self.default_locale),
+            permissions=seat.permissions,
+        )
+
+    async def _seat(self, telegram_id: int) -> Seat | None:
+        version = self.db.version(*SEAT_TABLES)  # before reading: a write meanwhile shows
+        now = time.monotonic()
+        cached = self._seats.get(telegram_id)
+        if cached is not None and cached[0] == version and now - cached[1] < SEAT_CACHE_SECONDS:
+            self._seats.move_to_end(telegram_id)
+            return cached[2]
+        seat = None
         async with self.db.read() as session:
             row = (
                 await session.execute(
-                    select(Staff, Role)
+                    select(
+                        Staff.id,
+                        Staff.name,
+                        Staff.username,
+                        Staff.locale,
+                        Staff.is_active,
+                        Role.id,
+                        Role.code,
+                        Role.name,
+                        Role.rank,
+                    )
                     .join(Role, Role.id == Staff.role_id)
                     .where(Staff.telegram_id == telegram_id)
                 )
             ).first()
-            if row is None:
-                return None
-            staff, role = row
-            if not staff.is_active:
-                return None
-            flags = await repo.permissions_of(session, role.id)
-        if staff.name != name or staff.username != username:
-            async with self.db.write() as session:
-                await session.execute(
-                    update(Staff).where(Staff.id == staff.id).values(name=name, username=username)
-                )
-        return Actor(
-            staff_id=staff.id,
-            telegram_id=telegram_id,
-            name=name,
-            role_id=role.id,
-            role_code=role.code,
-            role_name=role.name,
-            rank=role.rank,
-            locale=staff.locale or locale_from_telegram(language_code, self.default_locale),
-            permissions=flags,
-        )
+            if row is not None and row[4]:
+                staff_id, name, username, locale, _, role_id, code, role_name, rank = row
+                flags = await repo.permissions_of(session, role_id)
+                seat = Seat(staff_id, name, username, locale, role_id, code, role_name, rank, flags)
+        self._seats[telegram_id] = (version, now, seat)
+        self._seats.move_to_end(telegram_id)
+        while len(self._seats) > SEAT_CACHE_SIZE:
+            self._seats.popitem(last=False)
+        return seat
 
     async def log_refusal(self, telegram_id: int, name: str, username: str | None) -> None:
         """Record that a stranger tried to use the bot (at most once an hour per person)."""

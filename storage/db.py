@@ -3,16 +3,22 @@
 On SQLite, write transactions start with ``BEGIN IMMEDIATE`` so two writers queue on the busy
 timeout instead of failing with "database is locked" when one upgrades a read lock; reads use a
 plain deferred ``BEGIN`` and never wait for writers (WAL).
+
+Every write transaction notes the tables its statements and flushes change; once it has
+committed, their counters in `Database.version` grow. A cache of what a few tables say (the
+Actor, the facility settings) keeps the version it read at and is stale when it differs.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import TextClause, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -20,6 +26,10 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, object_mapper
+from sqlalchemy.sql.dml import UpdateBase
+
+ANY_TABLE = "*"  # a hand-written statement: which tables it changed is not known
 
 
 def _sqlite_path(url: str) -> Path | None:
@@ -52,6 +62,31 @@ def _sqlite_engine(url: str, begin: str) -> AsyncEngine:
     return engine
 
 
+class WriteSession(Session):
+    """The session of `Database.write`: notes in ``info["changed"]`` the tables it writes."""
+
+
+def _changed(session: Session) -> set[str]:
+    changed: set[str] = session.info.setdefault("changed", set())
+    return changed
+
+
+@event.listens_for(WriteSession, "do_orm_execute")
+def _note_statement(state: ORMExecuteState) -> None:
+    statement = state.statement
+    if isinstance(statement, UpdateBase):  # INSERT, UPDATE, DELETE (ORM or Core)
+        _changed(state.session).add(statement.table.name)  # type: ignore[attr-defined]
+    elif isinstance(statement, TextClause):
+        _changed(state.session).add(ANY_TABLE)
+
+
+@event.listens_for(WriteSession, "after_flush")
+def _note_flush(session: Session, _flush: UOWTransaction) -> None:
+    changed = _changed(session)
+    for instance in chain(session.new, session.dirty, session.deleted):
+        changed.update(table.name for table in object_mapper(instance).tables)  # type: ignore[attr-defined]
+
+
 class Database:
     """The database of one installation: sessions for reading and for writing."""
 
@@ -67,14 +102,25 @@ class Database:
         else:
             self.write_engine = create_async_engine(url, pool_pre_ping=True)
             self.read_engine = self.write_engine
-        self._writer = async_sessionmaker(self.write_engine, expire_on_commit=False)
+        self._writer = async_sessionmaker(
+            self.write_engine, expire_on_commit=False, sync_session_class=WriteSession
+        )
         self._reader = async_sessionmaker(self.read_engine, expire_on_commit=False)
+        self._versions: Counter[str] = Counter()
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
         """A session in a write transaction: committed on success, rolled back on any error."""
-        async with self._writer() as session, session.begin():
-            yield session
+        async with self._writer() as session:
+            async with session.begin():
+                yield session
+            self._versions.update(session.info.pop("changed", ()))
+
+    def version(self, *tables: str) -> int:
+        """How many committed write transactions changed any of `tables`: read it before
+        reading them, and what was read is current while the number stays the same. Writes
+        made outside this object (another process, a hand-made connection) are not counted."""
+        return self._versions[ANY_TABLE] + sum(self._versions[t] for t in tables)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:

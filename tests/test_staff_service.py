@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text, update
 
+from services import staff as staff_service
 from services.container import Services
 from services.errors import Conflict, Invalid, NotFound, PermissionDenied
 from services.permissions import Permission
-from storage.models import AuditEntry
+from storage.db import Database
+from storage.models import AuditEntry, Staff
 from tests.conftest import OWNER_TG, Clock, join
 
 
@@ -146,3 +148,50 @@ async def test_a_manager_cannot_edit_roles(services: Services, owner) -> None:
     roles = {r.code: r for r in await services.roles.list(owner)}
     with pytest.raises(PermissionDenied):
         await services.roles.create_custom(manager, roles["newbie"].id, "Helpers")
+
+
+async def test_a_flag_switched_on_a_members_role_counts_from_the_next_update(
+    services: Services, owner
+) -> None:
+    roles = {r.code: r for r in await services.roles.list(owner)}
+    custom = await services.roles.create_custom(owner, roles["manager"].id, "Night shift")
+    member = await join(services, owner, "newbie", 7101, "Night")
+    await services.staff.change_role(owner, member.staff_id, custom.id)
+    actor = await services.staff.resolve(7101, "Night", None, "en")
+    assert actor is not None and actor.can(Permission.CLIENTS_ADD)
+    assert await services.staff.resolve(7101, "Night", None, "en") == actor  # remembered
+
+    await services.roles.toggle(owner, custom.id, Permission.CLIENTS_ADD)
+    actor = await services.staff.resolve(7101, "Night", None, "en")
+    assert actor is not None and not actor.can(Permission.CLIENTS_ADD)
+
+
+async def test_any_committed_write_to_staff_counts_from_the_next_update(
+    services: Services, owner
+) -> None:
+    member = await join(services, owner, "manager", 7201, "Max")
+    assert await services.staff.resolve(7201, "Max", None, "en") is not None
+    async with services.db.write() as session:  # not through StaffService
+        await session.execute(
+            update(Staff).where(Staff.id == member.staff_id).values(is_active=False)
+        )
+    assert await services.staff.resolve(7201, "Max", None, "en") is None
+    async with services.db.write() as session:
+        await session.execute(text("update staff set is_active = 1, locale = 'ru'"))
+    actor = await services.staff.resolve(7201, "Max", None, "en")
+    assert actor is not None and actor.locale == "ru"
+
+
+async def test_a_change_made_outside_this_process_is_seen_after_the_cache_time(
+    services: Services, owner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await join(services, owner, "manager", 7301, "Mia")
+    elsewhere = Database(services.db.url)  # another process, as far as counters go
+    async with elsewhere.write() as session:
+        await session.execute(update(Staff).where(Staff.telegram_id == 7301).values(locale="ru"))
+    await elsewhere.close()
+    actor = await services.staff.resolve(7301, "Mia", None, "en")
+    assert actor is not None and actor.locale == "en"  # still what was read before
+    monkeypatch.setattr(staff_service, "SEAT_CACHE_SECONDS", 0.0)
+    actor = await services.staff.resolve(7301, "Mia", None, "en")
+    assert actor is not None and actor.locale == "ru"

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
 from aiogram.fsm.storage.base import StorageKey
-from sqlalchemy import inspect, text
+from sqlalchemy import event, func, inspect, select, text, update
+from sqlalchemy.exc import OperationalError
 
 from services.container import Services
 from storage.db import Database
 from storage.fsm import SQLStorage
 from storage.migrate import upgrade
-from storage.models import Base
+from storage.models import AuditEntry, Base, Role, Staff
 
 
 async def test_migrations_create_the_whole_schema_and_rerun_keeps_data(tmp_path: Path) -> None:
@@ -46,3 +49,91 @@ async def test_fsm_state_and_data_survive_a_new_storage(db: Database) -> None:
     assert await second.get_state(key) is None and await second.get_data(key) == {}
     async with db.read() as session:
         assert (await session.execute(text("select count(*) from fsm_state"))).scalar() == 0
+
+
+async def test_a_committed_write_counts_for_the_tables_it_changed(db: Database) -> None:
+    tables = ("staff", "roles")
+    before = db.version(*tables)
+    async with db.read() as session:  # reading changes nothing
+        await session.scalar(select(func.count(Staff.id)))
+    async with db.write() as session:  # a write to another table neither
+        session.add(AuditEntry(category="general", action="probe"))
+    assert db.version(*tables) == before
+
+    async with db.write() as session:  # the unit of work
+        session.add(Role(code="probe", name="Probe", rank=5, is_system=False))
+    assert db.version(*tables) == before + 1
+    async with db.write() as session:  # a Core statement
+        await session.execute(update(Role).where(Role.code == "probe").values(rank=6))
+    assert db.version(*tables) == before + 2
+    async with db.write() as session:  # hand-written SQL: any table may have changed
+        await session.execute(text("update roles set rank = 7 where code = 'probe'"))
+    assert db.version(*tables) == before + 3
+
+    with pytest.raises(RuntimeError):  # rolled back: nothing changed
+        async with db.write() as session:
+            await session.execute(update(Role).where(Role.code == "probe").values(rank=8))
+            raise RuntimeError("no")
+    assert db.version(*tables) == before + 3
+
+
+async def test_fsm_reads_a_key_once_and_writes_only_changes(db: Database) -> None:
+    statements: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "fsm_state" in statement:
+            statements.append(statement.split()[0].upper())
+
+    event.listen(db.read_engine.sync_engine, "before_cursor_execute", note)
+    event.listen(db.write_engine.sync_engine, "before_cursor_execute", note)
+    key = StorageKey(bot_id=1, chat_id=5, user_id=5)
+    storage = SQLStorage(db)
+    assert await storage.get_state(key) is None and await storage.get_data(key) == {}
+    await storage.set_state(key, None)  # what is stored already: no statement
+    await storage.set_data(key, {})
+    assert statements == ["SELECT"]
+
+    await storage.set_state(key, "Form:name")
+    await storage.update_data(key, {"page": 2})
+    await storage.update_data(key, {"page": 2})
+    assert await storage.get_state(key) == "Form:name"
+    assert await storage.get_data(key) == {"page": 2}
+    assert statements == ["SELECT", "INSERT", "INSERT"]  # one upsert per change
+
+    await storage.set_state(key, None)
+    await storage.set_data(key, {})
+    assert statements[3:] == ["INSERT", "DELETE"]
+    assert await SQLStorage(db).get_data(key) == {}  # as a restart finds it
+
+
+async def test_fsm_data_handed_out_is_a_copy_that_can_be_changed_and_saved(db: Database) -> None:
+    key = StorageKey(bot_id=1, chat_id=6, user_id=6)
+    storage = SQLStorage(db)
+    await storage.set_data(key, {"ids": [1, 2], "pair": (3, 4)})
+    data = await storage.get_data(key)
+    assert data == {"ids": [1, 2], "pair": [3, 4]}  # what the database gives back (JSON)
+    data["ids"].append(3)
+    assert await storage.get_data(key) == {"ids": [1, 2], "pair": [3, 4]}
+    await storage.set_data(key, data)
+    assert await SQLStorage(db).get_data(key) == {"ids": [1, 2, 3], "pair": [3, 4]}
+
+
+async def test_fsm_write_that_fails_leaves_the_stored_state(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = StorageKey(bot_id=1, chat_id=7, user_id=7)
+    storage = SQLStorage(db, cache_size=1)
+    await storage.set_state(key, "Form:name")
+    monkeypatch.setattr(storage, "_statement", lambda *_: text("insert into nowhere values (1)"))
+    with pytest.raises(OperationalError):
+        await storage.set_state(key, "Form:other")
+    monkeypatch.undo()
+    assert await storage.get_state(key) == "Form:name"
+    with pytest.raises(TypeError):
+        await storage.set_data(key, {"not json": {1, 2}})
+    assert await storage.get_data(key) == {}
+
+    other = StorageKey(bot_id=1, chat_id=8, user_id=8)  # a cache of one key: the first is forgotten
+    await storage.set_state(other, "Form:email")
+    assert await storage.get_state(key) == "Form:name"
+    assert await storage.get_state(other) == "Form:email"
