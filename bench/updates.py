@@ -355,7 +355,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         _logging(Path(tmp) / "bot.log", args.log_level)
         tappers = await Tappers.start()
         settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
+            _env_file=None,
             bot_token=TOKEN,
             bot_api_url=tappers.base_url,
             database_url=sqlite_url(db_path),

@@ -75,7 +75,8 @@ def _changed(session: Session) -> set[str]:
 def _note_statement(state: ORMExecuteState) -> None:
     statement = state.statement
     if isinstance(statement, UpdateBase):  # INSERT, UPDATE, DELETE (ORM or Core)
-        _changed(state.session).add(statement.table.name)  # type: ignore[attr-defined]
+        name = getattr(statement.table, "name", None)  # a join or an alias: not known
+        _changed(state.session).add(name if isinstance(name, str) else ANY_TABLE)
     elif isinstance(statement, TextClause):
         _changed(state.session).add(ANY_TABLE)
 
@@ -84,7 +85,7 @@ def _note_statement(state: ORMExecuteState) -> None:
 def _note_flush(session: Session, _flush: UOWTransaction) -> None:
     changed = _changed(session)
     for instance in chain(session.new, session.dirty, session.deleted):
-        changed.update(table.name for table in object_mapper(instance).tables)  # type: ignore[attr-defined]
+        changed.update(table.name for table in object_mapper(instance).tables)
 
 
 class Database:
