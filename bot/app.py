@@ -9,7 +9,6 @@ from functools import partial
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramRetryAfter
@@ -25,6 +24,7 @@ from bot.exports import ExportWorker
 from bot.middlewares import ActorMiddleware, DomainErrorMiddleware
 from bot.outbox import OutboxSender
 from bot.retry import RetryAfterMiddleware
+from bot.session import BotApiSession
 from handlers import build_routers
 from locales import Translations
 from services.container import Services
@@ -39,7 +39,7 @@ COMMANDS = ("menu", "cancel")
 
 
 def create_bot(settings: Settings) -> Bot:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.bot_api_url))
+    session = BotApiSession(api=TelegramAPIServer.from_base(settings.bot_api_url))
     session.middleware(RetryAfterMiddleware())
     return Bot(
         settings.bot_token.get_secret_value().strip(),
