@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import TextClause, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -27,7 +27,9 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, object_mapper
+from sqlalchemy.pool import PoolResetState
 from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.util.concurrency import await_
 
 ANY_TABLE = "*"  # a hand-written statement: which tables it changed is not known
 
@@ -42,7 +44,10 @@ def _sqlite_path(url: str) -> Path | None:
 
 
 def _sqlite_engine(url: str, begin: str) -> AsyncEngine:
-    engine = create_async_engine(url, connect_args={"timeout": 30})
+    # Every call into aiosqlite is a hand-off to its thread and back. BEGIN goes in one (not
+    # three: cursor, execute, close), and a connection coming back to the pool is rolled back
+    # only if its transaction is still open (a session always commits or rolls back first).
+    engine = create_async_engine(url, connect_args={"timeout": 30}, pool_reset_on_return=None)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -56,8 +61,15 @@ def _sqlite_engine(url: str, begin: str) -> AsyncEngine:
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql(begin)
+    def _on_begin(conn: Connection) -> None:
+        driver = conn.connection.driver_connection  # aiosqlite's Connection
+        assert driver is not None
+        await_(driver.execute_fetchall(begin))
+
+    @event.listens_for(engine.sync_engine, "reset")
+    def _on_reset(dbapi_connection: Any, record: Any, state: PoolResetState) -> None:
+        if not state.terminate_only and record.driver_connection.in_transaction:
+            dbapi_connection.rollback()
 
     return engine
 
