@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from fluent.syntax import FluentParser, ast
 from fluent.syntax.visitor import Visitor
 
 from handlers.exports.texts import GENERATED_KEYS as export_keys
 from handlers.miners.views import GENERATED_KEYS as miner_keys
 from handlers.tasks.views import generated_keys as task_keys
-from locales import LOCALES_DIR, SUPPORTED, Translations
+from locales import LOCALES_DIR, SUPPORTED, Html, Translations
 from services.audit import CATEGORIES
 from services.audit_text import text_keys as audit_text_keys
 from services.clients.service import EDITABLE, MINER_STATUSES, TASK_CATEGORIES
@@ -102,3 +103,19 @@ def test_messages_format_without_errors_and_escape_arguments() -> None:
             text = t(key, **args)
             assert text and text != key
             assert "<x>" not in text  # user text is escaped for HTML
+
+
+def test_a_formatted_message_is_kept_by_its_arguments_and_their_types(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    t = Translations().get("en")
+    plain = t("clients-search-shown", query="<b>x</b>")
+    assert "&lt;b&gt;x&lt;/b&gt;" in plain
+    assert t("clients-search-shown", query="<b>x</b>") == plain  # from the cache
+    assert "<b>x</b>" in t("clients-search-shown", query=Html("<b>x</b>"))  # not the same value
+    assert t("clients-title", count=1) != t("clients-title", count=2)
+    assert t("clients-title", count=1) != t("clients-title", count=True)  # True == 1, yet not here
+    assert t("clients-search-shown", query=["a"])  # not hashable: formatted, not kept
+    for _ in range(2):  # a message that fails is logged every time, never kept
+        assert t("no-such-key") == "no-such-key"
+    assert sum("no-such-key" in r.getMessage() for r in caplog.records) == 2
