@@ -177,7 +177,7 @@ async def test_any_committed_write_to_staff_counts_from_the_next_update(
         )
     assert await services.staff.resolve(7201, "Max", None, "en") is None
     async with services.db.write() as session:
-        await session.execute(text("update staff set is_active = 1, locale = 'ru'"))
+        await session.execute(text("update staff set is_active = true, locale = 'ru'"))
     actor = await services.staff.resolve(7201, "Max", None, "en")
     assert actor is not None and actor.locale == "ru"
 

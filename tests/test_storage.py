@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import event, func, inspect, select, text, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from services.container import Services
 from storage.db import Database
@@ -125,7 +125,7 @@ async def test_fsm_write_that_fails_leaves_the_stored_state(
     storage = SQLStorage(db, cache_size=1)
     await storage.set_state(key, "Form:name")
     monkeypatch.setattr(storage, "_statement", lambda *_: text("insert into nowhere values (1)"))
-    with pytest.raises(OperationalError):
+    with pytest.raises(DBAPIError):
         await storage.set_state(key, "Form:other")
     monkeypatch.undo()
     assert await storage.get_state(key) == "Form:name"
