@@ -34,6 +34,7 @@ bench: $(VENV)/.test-installed
 	$(PY) -m bench.tasks_list
 	$(PY) -m bench.import_xlsx
 	$(PY) -m bench.export_xlsx
+	$(PY) -m bench.updates
 
 clean:
 	rm -rf $(VENV) .pytest_cache
