@@ -15,14 +15,17 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -55,6 +58,9 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 MINER_STATUSES = ("active", "lowhash", "hanged", "offline", "unknown")
+# `miner_samples.status` and `.source` are small integers: the index into these
+SAMPLE_STATUSES = ("active", "lowhash", "hanged", "offline")
+SAMPLE_SOURCES = ("none", "measured", "nominal")
 TASK_CATEGORIES = ("todo", "in_progress", "done")
 
 
@@ -80,6 +86,11 @@ class FacilitySettings(Base):
     currency: Mapped[str] = mapped_column(String(8))
     plan: Mapped[str] = mapped_column(String(16))
     client_management: Mapped[bool] = mapped_column(Boolean)
+    # telemetry: poll the miners (off: statuses stay as imported or set by hand), how often,
+    # and below which share of its expected hashrate a miner is Lowhash
+    telemetry: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    telemetry_interval_s: Mapped[int] = mapped_column(Integer, default=300, server_default="300")
+    lowhash_pct: Mapped[int] = mapped_column(Integer, default=90, server_default="90")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -355,7 +366,8 @@ class MinerEnergyDaily(Base):
     re-run gives the same rows); read by bills and exports. A miner moved to another client
     during the day has one row per client it belonged to that day (`client_id` null: no client).
     `source` says where the watts came from: measured (reported by the firmware), nominal (the
-    miner's nameplate power while it hashed) or mixed; `up_seconds` is the time it hashed.
+    miner's nameplate power while it hashed) or mixed, and none when it hashed with neither
+    (0 Wh); `up_seconds` is the time it hashed.
     """
 
     __tablename__ = "miner_energy_daily"
@@ -365,7 +377,7 @@ class MinerEnergyDaily(Base):
     day: Mapped[date] = mapped_column(Date)
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
     energy_wh: Mapped[int] = mapped_column(BigInteger)
-    source: Mapped[str] = mapped_column(String(8))  # measured | nominal | mixed
+    source: Mapped[str] = mapped_column(String(8))  # measured | nominal | mixed | none
     up_seconds: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -373,6 +385,88 @@ class MinerEnergyDaily(Base):
         Index("ix_miner_energy_daily_miner_day", "miner_id", "day"),
         Index("ix_miner_energy_daily_client_day", "client_id", "day"),
     )
+
+
+# --- telemetry --------------------------------------------------------------------------------
+
+
+class MinerTelemetry(Base):
+    """A miner's latest reading and where its status stands (one row per polled miner).
+
+    `observed` is the status the latest reading says; `pending` a status other than the
+    miner's own seen once, taken if the next cycle sees it again; `status_since` when the
+    miner's current status was taken. Hashrates in TH/s; `watts` as reported (None: the
+    firmware reports none); `hottest_c` the hottest hashboard.
+    """
+
+    __tablename__ = "miner_telemetry"
+
+    miner_id: Mapped[int] = mapped_column(
+        ForeignKey("miners.id", ondelete="CASCADE"), primary_key=True
+    )
+    polled_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reach: Mapped[str] = mapped_column(String(8))  # ok | hung | offline
+    observed: Mapped[str] = mapped_column(String(16))
+    pending: Mapped[str | None] = mapped_column(String(16))
+    status_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hashrate_ths: Mapped[float | None] = mapped_column(Float)
+    expected_ths: Mapped[float | None] = mapped_column(Float)
+    hottest_c: Mapped[float | None] = mapped_column(Float)
+    watts: Mapped[int | None] = mapped_column(Integer)
+    uptime_s: Mapped[int | None] = mapped_column(Integer)
+    fans: Mapped[list[int] | None] = mapped_column(JSON)
+    boards: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    pools: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    errors: Mapped[list[str] | None] = mapped_column(JSON)
+    make: Mapped[str | None] = mapped_column(String(32))
+    model: Mapped[str | None] = mapped_column(String(64))
+    firmware: Mapped[str | None] = mapped_column(String(64))
+    mac: Mapped[str | None] = mapped_column(String(17))
+
+
+class MinerSample(Base):
+    """One poll of one miner, kept 35 days: charts, diagnostics and energy.
+
+    Compact on purpose (a 10,000-miner facility keeps ~100 million): `ts` in Unix seconds
+    (UTC), `status` and `source` as indexes into SAMPLE_STATUSES / SAMPLE_SOURCES, hashrate in
+    MH/s. The sample stands for the `covers_s` seconds before `ts` (since the previous poll, at
+    most twice the interval); `watts` are those counted for energy over that time: reported,
+    else nominal while hashing, else null. `client_id` is the miner's client at that time.
+    """
+
+    __tablename__ = "miner_samples"
+
+    miner_id: Mapped[int] = mapped_column(
+        ForeignKey("miners.id", ondelete="CASCADE"), primary_key=True
+    )
+    ts: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    covers_s: Mapped[int] = mapped_column(Integer)
+    client_id: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[int] = mapped_column(SmallInteger)
+    hashrate_mhs: Mapped[int | None] = mapped_column(BigInteger)
+    watts: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[int] = mapped_column(SmallInteger)
+    hottest_c: Mapped[int | None] = mapped_column(SmallInteger)
+
+    __table_args__ = (Index("ix_miner_samples_ts", "ts"), {"sqlite_with_rowid": False})
+
+
+class FleetSample(Base):
+    """A client's miners at one poll cycle: their total hashrate (MH/s), how many were up
+    (hashing) and how many were polled. One row per client per cycle: 24-hour fleet charts."""
+
+    __tablename__ = "fleet_samples"
+
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True
+    )
+    ts: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    hashrate_mhs: Mapped[int] = mapped_column(BigInteger)
+    miners_up: Mapped[int] = mapped_column(Integer)
+    miners: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_fleet_samples_ts", "ts"), {"sqlite_with_rowid": False})
 
 
 class WatcherLink(Base):

@@ -1,0 +1,1 @@
+"""Fleet telemetry: reading the miners, live statuses, samples, energy per day and charts."""
