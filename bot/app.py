@@ -28,6 +28,7 @@ from bot.session import BotApiSession
 from handlers import build_routers
 from locales import Translations
 from services.container import Services
+from services.telemetry.miner_api import open_miner_api
 from storage.db import Database
 from storage.fsm import SQLStorage
 from storage.migrate import upgrade
@@ -73,6 +74,15 @@ class FarmDesk:
             default_locale=settings.default_locale,
             clock=clock,
             data_dir=settings.data_dir,
+            miner_api=open_miner_api(
+                timeout=settings.telemetry_timeout,
+                username=settings.miner_username,
+                password=(
+                    settings.miner_password.get_secret_value() if settings.miner_password else None
+                ),
+            ),
+            telemetry_concurrency=settings.telemetry_concurrency,
+            telemetry_networks=settings.telemetry_networks,
         )
         self.bot = create_bot(settings)
         storage, isolation = create_storage(settings, self.db)
@@ -118,10 +128,15 @@ class FarmDesk:
         add(self.services.exports.purge, "cron", hour=3, minute=30, id="exports-purge")
         add(self.services.imports.purge, "cron", hour=3, minute=45, id="imports-purge")
         add(self.services.tasks.remind_due, "cron", minute=5, id="task-reminders")
+        # telemetry: the tick starts a poll cycle when one is due (never two at once)
+        add(self.services.telemetry.tick, "interval", seconds=15, id="telemetry-cycle")
+        add(self.services.energy.compute_recent, "cron", minute=7, id="telemetry-energy")
+        add(self.services.telemetry.purge, "cron", hour=4, minute=20, id="telemetry-purge")
 
     async def _on_shutdown(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        await self.services.telemetry.stop()
         await self.exports.stop()
         await self.outbox.stop()
 

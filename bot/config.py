@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -27,6 +28,13 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     log_level: str = "INFO"
     data_dir: str = "data"
+    # telemetry: which networks may be polled (empty: every miner's address), how many miners
+    # are read at once, the hard limit per miner in seconds, and credentials for control commands
+    telemetry_networks: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    telemetry_concurrency: int = Field(200, ge=1, le=5000)
+    telemetry_timeout: float = Field(10.0, ge=1, le=120)
+    miner_username: str | None = None
+    miner_password: SecretStr | None = None
 
     @field_validator("owner_ids", mode="before")
     @classmethod
@@ -37,6 +45,24 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return [value]
         return value
+
+    @field_validator("telemetry_networks", mode="before")
+    @classmethod
+    def _split_networks(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+        if isinstance(value, list):
+            for network in value:
+                try:
+                    ipaddress.ip_network(str(network), strict=False)
+                except ValueError as exc:
+                    raise ValueError(f"TELEMETRY_NETWORKS: {network!r} is not a network") from exc
+        return value
+
+    @field_validator("miner_username", "miner_password", mode="before")
+    @classmethod
+    def _blank_credential(cls, value: object) -> object:
+        return None if value == "" else value
 
     @field_validator("default_locale")
     @classmethod

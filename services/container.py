@@ -19,6 +19,9 @@ from services.staff import StaffService
 from services.tasks.assets import AssetService
 from services.tasks.managers import TaskManagerService
 from services.tasks.service import TaskService
+from services.telemetry.energy import EnergyService
+from services.telemetry.miner_api import MinerApi, open_miner_api
+from services.telemetry.service import TelemetryService
 from storage.db import Database
 from storage.models import utcnow
 
@@ -37,6 +40,8 @@ class Services:
     exports: ExportService
     miners: MinerService
     imports: ImportService
+    telemetry: TelemetryService
+    energy: EnergyService
 
     @classmethod
     def build(
@@ -47,6 +52,9 @@ class Services:
         default_locale: str = "en",
         clock: Callable[[], datetime] = utcnow,
         data_dir: str | Path = "data",
+        miner_api: MinerApi | None = None,
+        telemetry_concurrency: int = 200,
+        telemetry_networks: Iterable[str] = (),
     ) -> Services:
         audit = AuditService(db)
         facility = FacilityService(db, clock=clock)
@@ -65,6 +73,15 @@ class Services:
             imports=ImportService(
                 db, facility, ImportStore(Path(data_dir) / "imports"), clock=clock
             ),
+            telemetry=TelemetryService(
+                db,
+                facility,
+                miner_api if miner_api is not None else open_miner_api(),
+                clock=clock,
+                concurrency=telemetry_concurrency,
+                networks=telemetry_networks,
+            ),
+            energy=EnergyService(db, facility, clock=clock),
         )
 
     async def prepare(self, timezone: str) -> None:

@@ -28,6 +28,8 @@ COMMON_TIMEZONES = (
     "America/New_York",
 )
 _CURRENCY_RE = re.compile(r"^[A-Z]{3,5}$")
+TELEMETRY_INTERVALS = (60, 120, 300, 600, 900, 1800, 3600)  # seconds between poll cycles
+LOWHASH_RANGE = (50, 99)  # % of its expected hashrate below which a miner is Lowhash
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,9 @@ class Facility:
     currency: str
     plan: str
     client_management: bool
+    telemetry: bool = True
+    telemetry_interval_s: int = 300
+    lowhash_pct: int = 90
 
     @property
     def zone(self) -> ZoneInfo:
@@ -44,7 +49,16 @@ class Facility:
 
 
 def _facility(row: FacilitySettings) -> Facility:
-    return Facility(row.name, row.timezone, row.currency, row.plan, row.client_management)
+    return Facility(
+        row.name,
+        row.timezone,
+        row.currency,
+        row.plan,
+        row.client_management,
+        row.telemetry,
+        row.telemetry_interval_s,
+        row.lowhash_pct,
+    )
 
 
 def clean_value(field: str, value: object) -> object:
@@ -71,11 +85,28 @@ def clean_value(field: str, value: object) -> object:
         if text not in PLANS:
             raise Invalid("plan", "unknown")
         return text
-    if field == "client_management":
+    if field in ("client_management", "telemetry"):
         if not isinstance(value, bool):
-            raise Invalid("client_management", "format")
+            raise Invalid(field, "format")
         return value
+    if field == "telemetry_interval_s":
+        seconds = _whole(field, value)
+        if seconds not in TELEMETRY_INTERVALS:
+            raise Invalid(field, "unknown")
+        return seconds
+    if field == "lowhash_pct":
+        pct = _whole(field, value)
+        if not LOWHASH_RANGE[0] <= pct <= LOWHASH_RANGE[1]:
+            raise Invalid(field, "range", min=LOWHASH_RANGE[0], max=LOWHASH_RANGE[1])
+        return pct
     raise Invalid(field, "unknown-field")
+
+
+def _whole(field: str, value: object) -> int:
+    text = str(value).strip().rstrip("%").strip()
+    if isinstance(value, bool) or not text.isdigit():
+        raise Invalid(field, "format")
+    return int(text)
 
 
 class FacilityService:

@@ -24,6 +24,7 @@ class Permission(StrEnum):
     ROLES_MANAGE = "roles.manage"
     SETTINGS_MANAGE = "settings.manage"
     LOGS_VIEW = "logs.view"
+    MINERS_CONTROL = "miners.control"  # reboot a miner through its API
 
     @property
     def group(self) -> str:
@@ -42,6 +43,7 @@ ALL = frozenset(Permission)
 _NEWBIE = {P.CLIENTS_VIEW, P.MINERS_VIEW, P.TASKS_VIEW}
 _JUNIOR = _NEWBIE | {P.TASKS_CREATE}
 _SENIOR = _JUNIOR | {P.TASKS_EDIT, P.MINERS_IMPORT, P.MINERS_EDIT_CLIENT, P.LOGS_VIEW}
+_SENIOR |= {P.MINERS_CONTROL}
 _ACCOUNTANT = _NEWBIE | {
     P.CLIENTS_EXPORT,
     P.BILLS_VIEW,

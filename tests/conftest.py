@@ -44,7 +44,9 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 
 @pytest.fixture
 async def services(db: Database, clock: Clock) -> Services:
-    built = Services.build(db, owner_ids=[OWNER_TG], clock=clock)
+    built = Services.build(
+        db, owner_ids=[OWNER_TG], clock=clock, telemetry_networks=["127.0.0.0/8"]
+    )
     await built.prepare("Europe/Moscow")
     return built
 

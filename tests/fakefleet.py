@@ -5,7 +5,8 @@ address of its own, which is how pyasic-rs finds a miner (it has no port setting
 drawn at random from 127.16.0.0–127.254.255.255 and bound without SO_REUSEADDR, so a fake never
 shares an address with anything else on the machine: two test runs at once draw again where they
 clash. Taking a fake offline stops it listening (`shutdown` of the listening socket) but keeps the
-address bound, so connections are refused and no other run can take the address meanwhile.
+address bound, so connections are refused and no other run can take the address meanwhile (a
+socket of another run binds without SO_REUSEADDR, so it cannot share it).
 
 Behaviours (`Mode`): healthy, lowhash (one of three boards hashes nothing), zero (answers, hashes
 nothing), hot (boards at 92–95 °C), hung (accepts, reads, never answers), offline (refuses),
@@ -241,6 +242,9 @@ def _bind_free_loopback(rng: random.Random) -> socket.socket:
             if exc.errno in (errno.EADDRINUSE, errno.EADDRNOTAVAIL):
                 continue
             raise
+        # Bound exclusively above; from now on our own connections in TIME_WAIT must not stop
+        # the socket listening again after an offline spell.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.setblocking(False)
         return sock
     raise RuntimeError("no free loopback address for a fake miner")

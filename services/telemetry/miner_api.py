@@ -45,6 +45,14 @@ class MinerApi(Protocol):
     def forget_except(self, ips: Collection[str]) -> None: ...
 
 
+def open_miner_api(
+    *, timeout: float = 10.0, username: str | None = None, password: str | None = None
+) -> MinerApi:
+    """The miners' API as FarmDesk uses it (`timeout`: the hard limit per miner, seconds;
+    `username`/`password`: for control commands where the firmware asks for them)."""
+    return PyasicRsApi(timeout=timeout, username=username, password=password)
+
+
 class PyasicRsApi:
     """`MinerApi` over pyasic-rs (Rust; its sockets run on its own threads, not the event loop)."""
 

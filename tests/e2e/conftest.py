@@ -89,6 +89,8 @@ def settings(tmp_path: Path, fake: FakeBotAPI) -> Settings:
         owner_ids=[OWNER_ID],
         timezone="Europe/Moscow",
         data_dir=str(tmp_path / "data"),
+        telemetry_networks=["127.0.0.0/8"],  # fakes only: no miner elsewhere is ever polled
+        telemetry_timeout=2,
     )
 
 

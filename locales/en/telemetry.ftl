@@ -1,0 +1,3 @@
+## Telemetry: live statuses, the miner card, Reboot, 24-hour charts, settings
+
+perm-miners-control = Reboot miners
