@@ -15,6 +15,7 @@ from handlers import (
     settings,
     staff,
     tasks,
+    telemetry,
 )
 
 
@@ -30,5 +31,6 @@ def build_routers() -> list[Router]:
         tasks.router(),
         exports.router(),
         miners.router(),
+        telemetry.router(),
         fallback.router(),  # last: what nothing else took
     ]

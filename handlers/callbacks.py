@@ -101,3 +101,22 @@ class ImportCb(CallbackData, prefix="mi"):
     action: str
     key: str = ""
     n: int = 0
+
+
+class MinerCardCb(CallbackData, prefix="mc"):
+    """A miner's card and its actions. `src` says where Back leads: "l" the Miners list, "c" the
+    miners of client `ref` (page `page`), "t" the miners of task `ref`; "" the main menu."""
+
+    action: str  # open | refresh | reboot | rbok | chart
+    id: int
+    src: str = ""
+    ref: int = 0
+    page: int = 0
+
+
+class TelemetryCb(CallbackData, prefix="te"):
+    """Telemetry: its facility settings, and a client's 24-hour fleet chart (`id`: the client)."""
+
+    action: str  # settings | toggle | interval | lowhash | fleet
+    id: int = 0
+    value: str = ""

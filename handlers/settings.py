@@ -8,7 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from handlers.callbacks import MenuCb, SettingsCb
+from handlers.callbacks import MenuCb, SettingsCb, TelemetryCb
 from handlers.labels import error_text
 from handlers.render import button, show
 from handlers.states import SettingsForm
@@ -53,6 +53,7 @@ async def settings_screen(
                     SettingsCb(action="cm").pack(),
                 )
             ],
+            [button(t("telemetry-settings-button"), TelemetryCb(action="settings").pack())],
         ]
     rows.append([button(t("back-menu"), MenuCb(area="main").pack())])
     await show(event, "\n\n".join(lines), rows)

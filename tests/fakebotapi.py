@@ -36,6 +36,7 @@ MAX_CAPTION_LENGTH = 1024
 MAX_CALLBACK_DATA_BYTES = 64
 MAX_CALLBACK_ANSWER_LENGTH = 200
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+MAX_PHOTO_BYTES = 10 * 1024 * 1024  # sendPhoto: 10 MB, width + height at most 10000, ratio 20
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 CLIENT_MAX_SIZE = 60 * 1024 * 1024
 BOT_FIRST_NAME = "FarmDesk"
@@ -151,6 +152,7 @@ class BotMessage:
     caption: str | None = None
     reply_markup: dict[str, Any] | None = None
     document: dict[str, Any] | None = None
+    photo: list[dict[str, Any]] | None = None
     edits: int = 0
     deleted: bool = False
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -212,6 +214,22 @@ class _StoredFile:
             "mime_type": self.mime_type,
             "file_size": len(self.data),
         }
+
+
+def _image_size(data: bytes) -> tuple[int, int]:
+    """Width and height of a PNG (its IHDR) or a JPEG (its SOF); else IMAGE_PROCESS_FAILED."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if data[:2] == b"\xff\xd8":
+        i = 2
+        while i + 9 < len(data):
+            marker, length = data[i + 1], int.from_bytes(data[i + 2 : i + 4], "big")
+            if 0xC0 <= marker <= 0xC3:
+                return int.from_bytes(data[i + 7 : i + 9], "big"), int.from_bytes(
+                    data[i + 5 : i + 7], "big"
+                )
+            i += 2 + length
+    raise _bad_request("IMAGE_PROCESS_FAILED")
 
 
 class ApiError(Exception):
@@ -517,6 +535,7 @@ class FakeBotAPI:
             "deletemessages": self._delete_messages,
             "answercallbackquery": self._answer_callback_query,
             "senddocument": self._send_document,
+            "sendphoto": self._send_photo,
             "sendchataction": self._true,
             "setmycommands": self._set_my_commands,
             "deletemycommands": self._delete_my_commands,
@@ -902,6 +921,7 @@ class FakeBotAPI:
         text: str | None = None,
         caption: str | None = None,
         document: dict[str, Any] | None = None,
+        photo: list[dict[str, Any]] | None = None,
         content: dict[str, Any],
     ) -> BotMessage:
         message_id = self._next_message_id(chat_id)
@@ -922,6 +942,7 @@ class FakeBotAPI:
             caption=caption,
             reply_markup=markup,
             document=document,
+            photo=photo,
             raw=raw,
         )
         self._messages.setdefault(chat_id, []).append(message)
@@ -1104,7 +1125,7 @@ class FakeBotAPI:
 
     async def _edit_message_caption(self, params: dict[str, Any]) -> dict[str, Any]:
         message = self._find_message(params, "message to edit not found")
-        if message.document is None:
+        if message.document is None and message.photo is None:
             raise _bad_request("there is no caption in the message to edit")
         caption = params.get("caption")
         content: dict[str, Any] = {}
@@ -1185,6 +1206,65 @@ class FakeBotAPI:
             markup=markup,
             caption=str(caption) if caption else None,
             document=stored.as_document(),
+            content=content,
+        )
+        return copy.deepcopy(message.raw)
+
+    async def _send_photo(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A PNG or JPEG upload (or a known file id), checked as Telegram checks photos."""
+        chat_id = self._chat_id(params)
+        photo = params.get("photo")
+        if isinstance(photo, UploadedFile):
+            if photo.size > MAX_PHOTO_BYTES:
+                raise _bad_request("PHOTO_INVALID_DIMENSIONS")
+            width, height = _image_size(photo.data)
+            if width + height > 10_000 or max(width, height) > 20 * min(width, height):
+                raise _bad_request("PHOTO_INVALID_DIMENSIONS")
+            stored = self._store_file(photo.data, photo.file_name or "photo.png", "image/png")
+            sizes = [
+                {
+                    "file_id": stored.file_id,
+                    "file_unique_id": stored.file_unique_id,
+                    "width": width,
+                    "height": height,
+                    "file_size": len(photo.data),
+                }
+            ]
+        elif isinstance(photo, str) and photo in self._files:
+            stored = self._files[photo]
+            width, height = _image_size(stored.data)
+            sizes = [
+                {
+                    "file_id": stored.file_id,
+                    "file_unique_id": stored.file_unique_id,
+                    "width": width,
+                    "height": height,
+                    "file_size": len(stored.data),
+                }
+            ]
+        elif photo is None or photo == "":
+            raise _bad_request("there is no photo in the request")
+        else:
+            raise _bad_request("wrong file identifier/HTTP URL specified")
+        caption = params.get("caption")
+        content: dict[str, Any] = {"photo": sizes}
+        if caption:
+            plain, entities = _format_text(
+                str(caption),
+                params.get("parse_mode"),
+                params.get("caption_entities"),
+                limit=MAX_CAPTION_LENGTH,
+                too_long="message caption is too long",
+                empty=None,
+            )
+            if plain:
+                content.update(self._text_content("caption", plain, entities))
+        markup = _check_markup(params.get("reply_markup"))
+        message = self._new_bot_message(
+            chat_id,
+            markup=markup,
+            caption=str(caption) if caption else None,
+            photo=sizes,
             content=content,
         )
         return copy.deepcopy(message.raw)

@@ -10,6 +10,7 @@ from fluent.syntax import FluentParser, ast
 from fluent.syntax.visitor import Visitor
 
 from handlers.exports.texts import GENERATED_KEYS as export_keys
+from handlers.miners.card_views import GENERATED_KEYS as telemetry_keys
 from handlers.miners.views import GENERATED_KEYS as miner_keys
 from handlers.tasks.views import generated_keys as task_keys
 from locales import LOCALES_DIR, SUPPORTED, Html, Translations
@@ -91,6 +92,7 @@ def test_generated_keys_exist() -> None:
     generated |= export_keys
     generated |= miner_keys
     generated |= audit_text_keys()
+    generated |= telemetry_keys
     assert generated - english == set()
 
 

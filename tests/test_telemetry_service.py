@@ -239,11 +239,13 @@ async def test_refresh_reads_one_miner_now_and_reboot_needs_the_flag(
     assert await telemetry.telemetry.reboot(senior, miner_id) is RebootOutcome.UNREACHABLE
     async with telemetry.db.read() as session:
         logged = list(
-            await session.scalars(select(AuditEntry).where(AuditEntry.action == "miner.rebooted"))
+            await session.scalars(
+                select(AuditEntry).where(AuditEntry.action.startswith("miner.reboot"))
+            )
         )
-    assert [(e.actor_id, (e.details or {})["result"]) for e in logged] == [
-        (senior.staff_id, "sent"),
-        (senior.staff_id, "unreachable"),
+    assert [(e.actor_id, e.action, e.entity_id) for e in logged] == [
+        (senior.staff_id, "miner.reboot_sent", miner_id),
+        (senior.staff_id, "miner.reboot_unreachable", miner_id),
     ]
     await telemetry.facility.update(owner, "telemetry", False)
     with pytest.raises(Conflict):

@@ -9,10 +9,11 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from handlers.callbacks import ClientCb, ExportCb, MenuCb, MinerCb
+from handlers.callbacks import ClientCb, ExportCb, MenuCb, MinerCb, TelemetryCb
 from handlers.clients import views
 from handlers.labels import error_text
 from handlers.logs import log_entry
+from handlers.miners.card import open_rows
 from handlers.render import button, pager, show
 from handlers.states import ClientBrowse
 from handlers.tasks.links import client_task_rows
@@ -119,6 +120,7 @@ async def client_card(
     if actor.can(Permission.CLIENTS_EXPORT):
         actions.append(button(t("client-export"), ExportCb(action="new", id=c.id).pack()))
     rows.append(actions)
+    rows.append([button(t("telemetry-client-chart"), TelemetryCb(action="fleet", id=c.id).pack())])
     rows += client_task_rows(t, actor, c.id, c.tasks)
     rows.append([button(t("client-back-to-list"), ClientCb(action="back").pack())])
     await show(event, views.card(t, c, zone), rows, new=new)
@@ -201,12 +203,17 @@ def router() -> Router:
         lines = [
             t("client-miners-title", id=str(c.id), name=views.short(c.name, 40), count=result.total)
         ]
+        first = result.page * MINERS_PER_PAGE + 1
         if result.items:
             lines.append(t("client-miners-legend"))
-            lines += [views.miner_line(m) for m in result.items]
+            lines += [f"{first + i}. {views.miner_line(m)}" for i, m in enumerate(result.items)]
         else:
             lines.append(t("client-miners-none"))
-        rows = [
+        rows = []
+        if actor.can(Permission.MINERS_VIEW):
+            ids = [m.id for m in result.items]
+            rows += open_rows(t, ids, first, "c", c.id, result.page)
+        rows += [
             pager(
                 result.page,
                 result.pages,

@@ -16,6 +16,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
 from handlers.callbacks import MenuCb, MinerCb
 from handlers.clients.views import PAID_ICONS, STATUS_ICONS, short
 from handlers.miners import views
+from handlers.miners.card import open_rows
 from handlers.render import button, pager, show
 from handlers.states import MinerBrowse
 from locales import Localizer
@@ -106,6 +107,7 @@ async def miners_list(
             for i, m in enumerate(result.items, 1)
         ]
         rows += [ticks[i : i + TICKS_PER_ROW] for i in range(0, len(ticks), TICKS_PER_ROW)]
+    rows += open_rows(t, ids, result.page * PER_PAGE + 1, "l")  # 🔎 n: the miner's card
     rows.append(pager(result.page, result.pages, lambda p: MinerCb(action="list", page=p).pack()))
     paid_label = {
         None: t("miners-paid-any"),

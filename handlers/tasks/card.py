@@ -15,6 +15,7 @@ from handlers.calendar import month_of, month_rows
 from handlers.callbacks import ClientCb, TaskCb
 from handlers.clients.views import miner_line, short
 from handlers.labels import error_text
+from handlers.miners.card import open_rows
 from handlers.render import button, pager, show
 from handlers.states import TaskEdit
 from handlers.tasks import views
@@ -67,7 +68,7 @@ async def task_card(
                 button(t("task-add-comment"), TaskCb(action="cmt", id=c.id).pack()),
             ]
         )
-    if c.miners_total > len(c.miners):
+    if c.miners_total:  # the list opens each miner's card
         rows.append(
             [
                 button(
@@ -154,8 +155,13 @@ def router() -> Router:
             actor, callback_data.id, callback_data.page, MINERS_PER_PAGE
         )
         lines = [t("task-miners-title", id=str(callback_data.id), count=result.total)]
-        lines += [miner_line(m) for m in result.items]
-        rows = [
+        first = result.page * MINERS_PER_PAGE + 1
+        lines += [f"{first + i}. {miner_line(m)}" for i, m in enumerate(result.items)]
+        rows = []
+        if actor.can(Permission.MINERS_VIEW):
+            ids = [m.id for m in result.items]
+            rows += open_rows(t, ids, first, "t", callback_data.id, result.page)
+        rows += [
             pager(
                 result.page,
                 result.pages,

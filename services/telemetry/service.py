@@ -504,10 +504,10 @@ class TelemetryService:
                 session,
                 actor_id=actor.staff_id,
                 category="miner",
-                action="miner.rebooted",
+                action=f"miner.reboot_{outcome}",
                 entity_type="miner",
                 entity_id=miner_id,
-                details={"name": _label(target.model, target.ip, miner_id), "result": str(outcome)},
+                details={"name": _label(target.model, target.ip, miner_id)},
                 at=self.clock(),
             )
         return outcome
