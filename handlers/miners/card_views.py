@@ -30,7 +30,11 @@ def uptime(t: Localizer, seconds: int | None) -> str:
         return "—"
     minutes = seconds // 60
     days, hours = minutes // 1440, minutes // 60 % 24
-    return t("telemetry-uptime-value", days=days, hours=hours, minutes=minutes % 60)
+    if days:
+        return t("telemetry-uptime-days", days=days, hours=hours)
+    if hours:
+        return t("telemetry-uptime-hours", hours=hours, minutes=minutes % 60)
+    return t("telemetry-uptime-minutes", minutes=minutes)
 
 
 def miner_name(card: MinerCard) -> str:

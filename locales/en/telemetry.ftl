@@ -26,7 +26,9 @@ telemetry-card-not-polled = 👁 Not polled yet.
 telemetry-card-no-ip = 👁 No IP address: this miner cannot be polled.
 telemetry-card-off = 📡 Telemetry is off (Settings): the status is as imported or set by hand.
 telemetry-card-tasks = 📋 Open tasks: { $tasks }
-telemetry-uptime-value = { $days } d { $hours } h { $minutes } min
+telemetry-uptime-days = { $days } d { $hours } h
+telemetry-uptime-hours = { $hours } h { $minutes } min
+telemetry-uptime-minutes = { $minutes } min
 
 telemetry-refresh = 🔄 Refresh now
 telemetry-refreshed = Read just now.

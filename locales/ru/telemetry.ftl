@@ -26,7 +26,9 @@ telemetry-card-not-polled = 👁 Ещё не опрашивался.
 telemetry-card-no-ip = 👁 Нет IP-адреса: этот майнер нельзя опросить.
 telemetry-card-off = 📡 Телеметрия выключена (Настройки): статус — как при импорте или задан вручную.
 telemetry-card-tasks = 📋 Открытые задачи: { $tasks }
-telemetry-uptime-value = { $days } д { $hours } ч { $minutes } мин
+telemetry-uptime-days = { $days } д { $hours } ч
+telemetry-uptime-hours = { $hours } ч { $minutes } мин
+telemetry-uptime-minutes = { $minutes } мин
 
 telemetry-refresh = 🔄 Обновить сейчас
 telemetry-refreshed = Данные только что получены.

@@ -9,6 +9,7 @@ own Figure, so two renders at once do not share state.
 from __future__ import annotations
 
 import io
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -123,7 +124,7 @@ def miner_chart(series: MinerSeries, zone: ZoneInfo, texts: ChartTexts) -> bytes
     peak = max((h for _, h, _ in points if h is not None), default=0.0)
     scale, unit = unit_for(peak)
     shaded: set[str] = set()
-    for (prev, _, _), (ts, _, status) in zip(points, points[1:], strict=False):
+    for (prev, _, _), (ts, _, status) in itertools.pairwise(points):
         if status in BAD and ts - prev <= GAP_S:
             start, end = _times([prev, ts], zone)
             ax.axvspan(start, end, color=BAD[status], alpha=0.25, linewidth=0)
@@ -172,7 +173,9 @@ def fleet_chart(series: FleetSeries, zone: ZoneInfo, texts: ChartTexts) -> bytes
     times = _times(gap_ts, zone)
     bottom.fill_between(times, up, color=UP, alpha=0.35, linewidth=0)
     bottom.plot(times, up, color=UP, linewidth=2, label=texts.miners_up)
-    bottom.plot(times, total, color="#666666", linewidth=1.2, linestyle="--", label=texts.miners_total)
+    bottom.plot(
+        times, total, color="#666666", linewidth=1.2, linestyle="--", label=texts.miners_total
+    )
     bottom.set_ylim(bottom=0, top=max(values_or_one(total)) * 1.2)
     bottom.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
     bottom.legend(loc="lower left", fontsize=10, frameon=False, ncols=2)

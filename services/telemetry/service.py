@@ -451,8 +451,6 @@ class TelemetryService:
             tasks = (
                 await repo.open_tasks(session, miner_id) if actor.can(Permission.TASKS_VIEW) else []
             )
-        weighted = sum((h or 0) * c for _, _, h, c in series)
-        span = sum(c for _, _, _, c in series)
         return MinerCard(
             id=miner.id,
             model=miner.model,
@@ -467,7 +465,7 @@ class TelemetryService:
             paid=miner.paid,
             client=CardClient(client.id, client.name, client.email) if client else None,
             reading=reading_of(row) if row is not None else None,
-            avg24_ths=weighted / span / 1e6 if span else None,
+            avg24_ths=_average(series),
             tasks=tasks,
             telemetry_on=facility.telemetry,
         )
@@ -558,6 +556,15 @@ class TelemetryService:
         async with self.db.read() as session:
             rows = await repo.readings(session, miner_ids)
         return {r.miner_id: reading_of(r) for r in rows}
+
+
+def _average(series: Sequence[tuple[int, int, int | None, int]]) -> float | None:
+    """Hashrate (TH/s) over the samples, each weighted by the time it stands for; offline and
+    hung readings count as zero. A first sample stands for no time: then the plain mean."""
+    span = sum(c for _, _, _, c in series)
+    if span:
+        return sum((h or 0) * c for _, _, h, c in series) / span / 1e6
+    return sum(h or 0 for _, _, h, _ in series) / len(series) / 1e6 if series else None
 
 
 def _log_failure(task: asyncio.Task[CycleReport]) -> None:
