@@ -106,9 +106,7 @@ def _header(figure: Figure, texts: ChartTexts) -> None:
 
 def _empty(ax: Axes, texts: ChartTexts) -> None:
     ax.set_yticks([])
-    ax.text(
-        0.5, 0.5, texts.no_data, ha="center", va="center", fontsize=14, transform=ax.transAxes
-    )
+    ax.text(0.5, 0.5, texts.no_data, ha="center", va="center", fontsize=14, transform=ax.transAxes)
 
 
 def miner_chart(series: MinerSeries, zone: ZoneInfo, texts: ChartTexts) -> bytes:

@@ -2,7 +2,7 @@
 
 A cycle reads every miner that has an IP address (each address once), at most `concurrency` at
 a time, each within the adapter's hard time limit; the miner library's sockets run on its own
-threads, so the event loop only handles results. Results are written in chunks of 1,000 miners,
+threads, so the event loop only handles results. Results are written in chunks of 250 miners,
 each chunk one short transaction: the latest reading, a sample, and for each status change the
 miner's new status with its audit entry. A cycle never overlaps another (a lock; the scheduled
 tick starts one only when none runs and one is due). What changed is handed to listeners as a
@@ -45,7 +45,7 @@ from storage.repositories.telemetry import Target
 
 log = logging.getLogger(__name__)
 
-CHUNK = 1_000
+CHUNK = 250  # miners per write transaction: short locks, short turns of the event loop
 DAY_S = 24 * 3600
 KEEP_DAYS = 35  # samples older than this are purged
 PURGE_STEP_S = 3600  # one transaction per hour of samples deleted
@@ -318,13 +318,17 @@ class TelemetryService:
         return report
 
     async def _read_all(self, ips: set[str]) -> dict[str, MinerSnapshot]:
-        gate = asyncio.Semaphore(self.concurrency)
+        """Read every address: `concurrency` workers take the next one as each finishes (a few
+        hundred tasks, never one per miner)."""
+        pending = iter(sorted(ips))
+        results: dict[str, MinerSnapshot] = {}
 
-        async def one(ip: str) -> tuple[str, MinerSnapshot]:
-            async with gate:
-                return ip, await self.api.read(ip)
+        async def worker() -> None:
+            for ip in pending:  # shared: each worker takes the next address
+                results[ip] = await self.api.read(ip)
 
-        return dict(await asyncio.gather(*(one(ip) for ip in sorted(ips))))
+        await asyncio.gather(*(worker() for _ in range(min(self.concurrency, len(ips)))))
+        return results
 
     async def _apply(
         self,
