@@ -35,6 +35,7 @@ bench: $(VENV)/.test-installed
 	$(PY) -m bench.import_xlsx
 	$(PY) -m bench.export_xlsx
 	$(PY) -m bench.updates
+	$(PY) -m bench.telemetry
 
 clean:
 	rm -rf $(VENV) .pytest_cache
