@@ -1188,18 +1188,7 @@ class FakeBotAPI:
         else:
             raise _bad_request("wrong file identifier/HTTP URL specified")
         caption = params.get("caption")
-        content: dict[str, Any] = {"document": stored.as_document()}
-        if caption:
-            plain, entities = _format_text(
-                str(caption),
-                params.get("parse_mode"),
-                params.get("caption_entities"),
-                limit=MAX_CAPTION_LENGTH,
-                too_long="message caption is too long",
-                empty=None,
-            )
-            if plain:
-                content.update(self._text_content("caption", plain, entities))
+        content = {"document": stored.as_document(), **self._caption_content(params)}
         markup = _check_markup(params.get("reply_markup"))
         message = self._new_bot_message(
             chat_id,
@@ -1209,6 +1198,21 @@ class FakeBotAPI:
             content=content,
         )
         return copy.deepcopy(message.raw)
+
+    def _caption_content(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The caption (and its entities) of a media message, checked like Telegram does."""
+        caption = params.get("caption")
+        if not caption:
+            return {}
+        plain, entities = _format_text(
+            str(caption),
+            params.get("parse_mode"),
+            params.get("caption_entities"),
+            limit=MAX_CAPTION_LENGTH,
+            too_long="message caption is too long",
+            empty=None,
+        )
+        return self._text_content("caption", plain, entities) if plain else {}
 
     async def _send_photo(self, params: dict[str, Any]) -> dict[str, Any]:
         """A PNG or JPEG upload (or a known file id), checked as Telegram checks photos."""
@@ -1221,44 +1225,24 @@ class FakeBotAPI:
             if width + height > 10_000 or max(width, height) > 20 * min(width, height):
                 raise _bad_request("PHOTO_INVALID_DIMENSIONS")
             stored = self._store_file(photo.data, photo.file_name or "photo.png", "image/png")
-            sizes = [
-                {
-                    "file_id": stored.file_id,
-                    "file_unique_id": stored.file_unique_id,
-                    "width": width,
-                    "height": height,
-                    "file_size": len(photo.data),
-                }
-            ]
         elif isinstance(photo, str) and photo in self._files:
             stored = self._files[photo]
             width, height = _image_size(stored.data)
-            sizes = [
-                {
-                    "file_id": stored.file_id,
-                    "file_unique_id": stored.file_unique_id,
-                    "width": width,
-                    "height": height,
-                    "file_size": len(stored.data),
-                }
-            ]
         elif photo is None or photo == "":
             raise _bad_request("there is no photo in the request")
         else:
             raise _bad_request("wrong file identifier/HTTP URL specified")
+        sizes = [
+            {
+                "file_id": stored.file_id,
+                "file_unique_id": stored.file_unique_id,
+                "width": width,
+                "height": height,
+                "file_size": len(stored.data),
+            }
+        ]
         caption = params.get("caption")
-        content: dict[str, Any] = {"photo": sizes}
-        if caption:
-            plain, entities = _format_text(
-                str(caption),
-                params.get("parse_mode"),
-                params.get("caption_entities"),
-                limit=MAX_CAPTION_LENGTH,
-                too_long="message caption is too long",
-                empty=None,
-            )
-            if plain:
-                content.update(self._text_content("caption", plain, entities))
+        content: dict[str, Any] = {"photo": sizes, **self._caption_content(params)}
         markup = _check_markup(params.get("reply_markup"))
         message = self._new_bot_message(
             chat_id,

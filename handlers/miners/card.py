@@ -8,7 +8,9 @@ buttons of such a list); Back returns where the member came from. A client's 24-
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
+from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton, Message
@@ -23,6 +25,7 @@ from services.container import Services
 from services.errors import PermissionDenied
 from services.permissions import Permission
 from services.telemetry import charts
+from services.telemetry.charts import ChartTexts
 
 OPEN_PER_ROW = 5
 
@@ -155,9 +158,7 @@ def router() -> Router:
         services: Services,
     ) -> None:
         series = await services.telemetry.miner_series(actor, callback_data.id)
-        zone = (await services.facility.get()).zone
-        texts = views.chart_texts(t, series.label, zone)
-        png = await asyncio.to_thread(charts.miner_chart, series, zone, texts)
+        png = await _render(t, services, series.label, partial(charts.miner_chart, series))
         await _photo(query, png, t("telemetry-chart-caption", name=series.label))
 
     @r.callback_query(TelemetryCb.filter(F.action == "fleet"))
@@ -169,9 +170,7 @@ def router() -> Router:
         services: Services,
     ) -> None:
         series = await services.telemetry.fleet_series(actor, callback_data.id)
-        zone = (await services.facility.get()).zone
-        texts = views.chart_texts(t, series.label, zone)
-        png = await asyncio.to_thread(charts.fleet_chart, series, zone, texts)
+        png = await _render(t, services, series.label, partial(charts.fleet_chart, series))
         latest = series.points[-1] if series.points else None
         caption = t(
             "telemetry-fleet-caption",
@@ -183,6 +182,14 @@ def router() -> Router:
         await _photo(query, png, caption)
 
     return r
+
+
+async def _render(
+    t: Localizer, services: Services, title: str, draw: Callable[[ZoneInfo, ChartTexts], bytes]
+) -> bytes:
+    """A chart in the facility's time zone and the member's words, drawn in a worker thread."""
+    zone = (await services.facility.get()).zone
+    return await asyncio.to_thread(draw, zone, views.chart_texts(t, title, zone))
 
 
 async def _photo(query: CallbackQuery, png: bytes, caption: str) -> None:

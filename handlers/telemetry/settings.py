@@ -57,6 +57,17 @@ async def telemetry_screen(
     await show(event, text, rows)
 
 
+async def _saved(
+    query: CallbackQuery,
+    actor: Actor,
+    t: Localizer,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    callback_answer.text = t("settings-saved")
+    await telemetry_screen(query, actor, t, services)
+
+
 def router() -> Router:
     r = Router(name="telemetry-settings")
 
@@ -77,8 +88,7 @@ def router() -> Router:
     ) -> None:
         current = (await services.facility.get()).telemetry
         await services.facility.update(actor, "telemetry", not current)
-        callback_answer.text = t("settings-saved")
-        await telemetry_screen(query, actor, t, services)
+        await _saved(query, actor, t, services, callback_answer)
 
     @r.callback_query(TelemetryCb.filter(F.action == "interval"))
     async def on_interval(
@@ -92,8 +102,7 @@ def router() -> Router:
         actor.require(Permission.SETTINGS_MANAGE)
         if callback_data.value:
             await services.facility.update(actor, "telemetry_interval_s", callback_data.value)
-            callback_answer.text = t("settings-saved")
-            await telemetry_screen(query, actor, t, services)
+            await _saved(query, actor, t, services, callback_answer)
             return
         current = (await services.facility.get()).telemetry_interval_s
         choices = [
@@ -121,8 +130,7 @@ def router() -> Router:
         if callback_data.value:
             await services.facility.update(actor, "lowhash_pct", callback_data.value)
             await state.set_state(None)
-            callback_answer.text = t("settings-saved")
-            await telemetry_screen(query, actor, t, services)
+            await _saved(query, actor, t, services, callback_answer)
             return
         await state.set_state(TelemetryForm.lowhash)
         rows = [

@@ -54,7 +54,7 @@ def unit_for(max_ths: float) -> tuple[float, str]:
     return UNITS[-1]
 
 
-def _figure(rows: int = 1, ratios: Sequence[int] = (1,)) -> tuple[Figure, list[Axes]]:
+def _figure(rows: int, ratios: Sequence[int]) -> tuple[Figure, list[Axes]]:
     figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.subplots(rows, 1, sharex=True, gridspec_kw={"height_ratios": list(ratios)})
@@ -109,12 +109,29 @@ def _empty(ax: Axes, texts: ChartTexts) -> None:
     ax.text(0.5, 0.5, texts.no_data, ha="center", va="center", fontsize=14, transform=ax.transAxes)
 
 
+def _canvas(
+    texts: ChartTexts, zone: ZoneInfo, until: int, ratios: Sequence[int] = (1,)
+) -> tuple[Figure, list[Axes]]:
+    """A titled figure of `len(ratios)` panels over the 24 hours before `until`."""
+    figure, axes = _figure(len(ratios), ratios)
+    _header(figure, texts)
+    for ax in axes:
+        _style(ax, zone)
+        _frame(ax, until, zone)
+    return figure, axes
+
+
+def _hashrate(
+    ax: Axes, times: list[float], values: list[float], unit: str, texts: ChartTexts
+) -> None:
+    ax.plot(times, values, color=LINE, linewidth=2.2)
+    ax.set_ylim(bottom=0, top=max(values_or_one(values)) * 1.15)
+    ax.set_ylabel(f"{texts.hashrate}, {unit}", fontsize=12)
+
+
 def miner_chart(series: MinerSeries, zone: ZoneInfo, texts: ChartTexts) -> bytes:
     """One miner's hashrate over 24 hours; offline, hanged and lowhash spells shaded."""
-    figure, (ax,) = _figure()
-    _header(figure, texts)
-    _style(ax, zone)
-    _frame(ax, series.until, zone)
+    figure, (ax,) = _canvas(texts, zone, series.until)
     points = series.points
     if not points:
         _empty(ax, texts)
@@ -137,9 +154,7 @@ def miner_chart(series: MinerSeries, zone: ZoneInfo, texts: ChartTexts) -> bytes
     ts_list, values = _with_gaps(
         [ts for ts, _, _ in points], [(h or 0.0) / scale for _, h, _ in points]
     )
-    ax.plot(_times(ts_list, zone), values, color=LINE, linewidth=2.2)
-    ax.set_ylim(bottom=0, top=max(values_or_one(values)) * 1.15)
-    ax.set_ylabel(f"{texts.hashrate}, {unit}", fontsize=12)
+    _hashrate(ax, _times(ts_list, zone), values, unit, texts)
     return _png(figure)
 
 
@@ -150,11 +165,7 @@ def values_or_one(values: Sequence[float]) -> list[float]:
 
 def fleet_chart(series: FleetSeries, zone: ZoneInfo, texts: ChartTexts) -> bytes:
     """A client's miners over 24 hours: total hashrate above, miners up (of those polled) below."""
-    figure, (top, bottom) = _figure(2, (3, 2))
-    _header(figure, texts)
-    for ax in (top, bottom):
-        _style(ax, zone)
-        _frame(ax, series.until, zone)
+    figure, (top, bottom) = _canvas(texts, zone, series.until, (3, 2))
     points = series.points
     if not points:
         _empty(top, texts)
@@ -163,9 +174,7 @@ def fleet_chart(series: FleetSeries, zone: ZoneInfo, texts: ChartTexts) -> bytes
     scale, unit = unit_for(peak)
     ts_list = [ts for ts, _, _, _ in points]
     gap_ts, rates = _with_gaps(ts_list, [h / scale for _, h, _, _ in points])
-    top.plot(_times(gap_ts, zone), rates, color=LINE, linewidth=2.2)
-    top.set_ylim(bottom=0, top=max(values_or_one(rates)) * 1.15)
-    top.set_ylabel(f"{texts.hashrate}, {unit}", fontsize=12)
+    _hashrate(top, _times(gap_ts, zone), rates, unit, texts)
     gap_ts, up = _with_gaps(ts_list, [float(u) for _, _, u, _ in points])
     _, total = _with_gaps(ts_list, [float(n) for _, _, _, n in points])
     times = _times(gap_ts, zone)
