@@ -93,3 +93,23 @@ def test_a_sample_covers_the_time_since_the_last_poll_at_most_two_intervals() ->
     assert covers(1_310, 1_000, 300) == 310  # a late cycle
     assert covers(9_000, 1_000, 300) == 600  # the bot was stopped: the gap counts nothing
     assert covers(1_000, 1_000, 300) == 0
+
+
+def test_charts_render_one_miner_and_a_fleet_as_png() -> None:
+    from zoneinfo import ZoneInfo
+
+    from services.telemetry.charts import ChartTexts, fleet_chart, gap_of, miner_chart
+    from services.telemetry.service import FleetSeries, MinerSeries
+
+    until = 1_790_000_000
+    texts = ChartTexts("M30S+ · 10.0.0.1", "Hashrate, last 24 hours", "Hashrate", "Up", "All", "—")
+    points = [(until - 3600 + 300 * i, 99.5 if i % 5 else None, "active") for i in range(12)]
+    one = miner_chart(MinerSeries(1, "x", points, until), ZoneInfo("Europe/Moscow"), texts)
+    fleet = [(until - 3600 + 300 * i, 995.0, 10, 10) for i in range(12)]
+    many = fleet_chart(FleetSeries(1, "Acme", fleet, until), ZoneInfo("UTC"), texts)
+    empty = miner_chart(MinerSeries(1, "x", [], until), ZoneInfo("UTC"), texts)
+    for png in (one, many, empty):
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        assert int.from_bytes(png[16:20], "big") == 1200
+    assert gap_of([0, 300, 600]) == 900  # 5-minute polls: a line breaks after 15 minutes
+    assert gap_of([0, 3600, 7200]) == 9000  # hourly polls: after 2.5 hours

@@ -29,7 +29,7 @@ WIDTH_IN, HEIGHT_IN, DPI = 8.0, 5.0, 150
 LINE = "#1f6fd1"
 UP = "#2e9d4f"
 BAD = {"offline": "#e5484d", "hanged": "#f08c2b", "lowhash": "#f2c94c"}
-GAP_S = 900  # no sample for longer than this: the line breaks (the bot was not polling)
+GAP_S = 900  # at least: no sample for longer than this, the line breaks (nobody was polling)
 UNITS = ((1e3, "PH/s"), (1.0, "TH/s"), (1e-3, "GH/s"), (1e-6, "MH/s"))  # in TH/s
 
 
@@ -76,12 +76,20 @@ def _times(points: Sequence[int], zone: ZoneInfo) -> list[float]:
     return [float(mdates.date2num(datetime.fromtimestamp(ts, zone))) for ts in points]
 
 
+def gap_of(ts: Sequence[int]) -> int:
+    """The longest step between samples that is not a gap: GAP_S, or 2.5 usual steps when the
+    facility polls less often."""
+    steps = sorted(b - a for a, b in itertools.pairwise(ts))
+    return max(GAP_S, int(2.5 * steps[len(steps) // 2])) if steps else GAP_S
+
+
 def _with_gaps(ts: list[int], values: list[float]) -> tuple[list[int], list[float]]:
-    """Insert a break (NaN) wherever samples are missing for longer than GAP_S."""
+    """Insert a break (NaN) wherever samples are missing for longer than `gap_of`."""
+    gap = gap_of(ts)
     out_ts: list[int] = []
     out_values: list[float] = []
     for i, (t, v) in enumerate(zip(ts, values, strict=True)):
-        if i and t - ts[i - 1] > GAP_S:
+        if i and t - ts[i - 1] > gap:
             out_ts.append(ts[i - 1] + 1)
             out_values.append(math.nan)
         out_ts.append(t)
@@ -139,8 +147,9 @@ def miner_chart(series: MinerSeries, zone: ZoneInfo, texts: ChartTexts) -> bytes
     peak = max((h for _, h, _ in points if h is not None), default=0.0)
     scale, unit = unit_for(peak)
     shaded: set[str] = set()
+    gap = gap_of([ts for ts, _, _ in points])
     for (prev, _, _), (ts, _, status) in itertools.pairwise(points):
-        if status in BAD and ts - prev <= GAP_S:
+        if status in BAD and ts - prev <= gap:
             start, end = _times([prev, ts], zone)
             ax.axvspan(start, end, color=BAD[status], alpha=0.25, linewidth=0)
             shaded.add(status)
