@@ -119,10 +119,10 @@ miners-unassigned = ✅ { $count ->
     } no client now.
 
 miners-set-status = 🚦 Set status
-miners-status-set-ask = Until the miners report their state themselves, set the status of { $count ->
+miners-status-set-ask = Set by hand the status of { $count ->
         [one] the selected miner
        *[other] { $count } selected miners
-    } by hand:
+    } (while telemetry is on, a polled miner's own readings replace it after two polls):
 miners-status-confirm = <b>Set the status of { $count ->
         [one] one miner
        *[other] { $count } miners
