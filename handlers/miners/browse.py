@@ -1,7 +1,9 @@
 """The Miners list: pages, filters (client, status, paid), search, and ticking miners.
 
 The filter, the page and the selection live in FSM data (`mn_f`, `mn_page`, `mn_sel`), never in
-callback data: buttons carry an action and an id only.
+callback data: buttons carry an action and an id only. The numbered buttons under the list open
+each miner's card (🔎 n); a member who can act on miners switches them to ticks (⬜ n) on the
+Actions screen and back (`mn_tick`), so the list keeps one row of numbers on a phone's screen.
 """
 
 from __future__ import annotations
@@ -46,6 +48,11 @@ async def save_filter(state: FSMContext, f: MinerFilter) -> None:
 
 async def save_selection(state: FSMContext, selection: Selection) -> None:
     await state.update_data(mn_sel=selection.as_dict())
+
+
+async def ticking(state: FSMContext) -> bool:
+    """Whether the list's numbered buttons tick miners (else they open their cards)."""
+    return bool((await state.get_data()).get("mn_tick"))
 
 
 async def with_selection(
@@ -94,11 +101,13 @@ async def miners_list(
     await state.set_state(MinerBrowse.list)
     await state.update_data(mn_page=result.page)
 
-    # What fits a phone: ticks (for members who can act on a selection), the pager, the filters
-    # (and Clear when some are set), then "🛠 Actions" (selecting by filter or list, clearing,
+    # What fits a phone: one set of numbered buttons (🔎 n opens a miner's card; ⬜ n ticks it,
+    # for a member who can act and switched to ticking), the pager, the filters (and Clear when
+    # some are set), then "🛠 Actions" (ticking or opening, selecting by filter or list, clearing,
     # importing and the mass actions are all behind it) beside Menu.
     rows: list[list[Any]] = []
-    if can_act(actor):
+    tick_mode = can_act(actor) and await ticking(state)
+    if tick_mode:
         ticks = [
             button(
                 f"{'☑️' if m.id in ticked else '⬜'} {result.page * PER_PAGE + i}",
@@ -107,7 +116,8 @@ async def miners_list(
             for i, m in enumerate(result.items, 1)
         ]
         rows += [ticks[i : i + TICKS_PER_ROW] for i in range(0, len(ticks), TICKS_PER_ROW)]
-    rows += open_rows(t, ids, result.page * PER_PAGE + 1, "l")  # 🔎 n: the miner's card
+    else:
+        rows += open_rows(t, ids, result.page * PER_PAGE + 1, "l")
     rows.append(pager(result.page, result.pages, lambda p: MinerCb(action="list", page=p).pack()))
     paid_label = {
         None: t("miners-paid-any"),
@@ -130,7 +140,8 @@ async def miners_list(
         last.append(actions_button(t, selected))
     last.append(button(t("back-menu"), MenuCb(area="main").pack()))
     rows.append(last)
-    await show(event, views.list_text(t, result, f, client, selected, note), rows)
+    hint = t("miners-tick-hint") if tick_mode else t("miners-open-hint")
+    await show(event, views.list_text(t, result, f, client, selected, note, hint), rows)
 
 
 def router() -> Router:
@@ -204,6 +215,7 @@ def router() -> Router:
         query: CallbackQuery, actor: Actor, t: Localizer, services: Services, state: FSMContext
     ) -> None:
         await save_selection(state, Selection())
+        await state.update_data(mn_tick=False)  # nothing ticked: the numbers open cards again
         await miners_list(query, actor, t, services, state)
 
     @r.callback_query(MinerCb.filter(F.action == "fx"))

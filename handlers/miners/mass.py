@@ -18,14 +18,21 @@ from handlers.callbacks import MinerCb
 from handlers.clients.views import PAID_ICONS, STATUS_ICONS, short
 from handlers.labels import error_text
 from handlers.miners import views
-from handlers.miners.browse import can_act, current, miners_list, save_selection, with_selection
+from handlers.miners.browse import (
+    can_act,
+    current,
+    miners_list,
+    save_selection,
+    ticking,
+    with_selection,
+)
 from handlers.render import button, show
 from handlers.states import MinerBrowse, MinerMass, MinerSelect
 from locales import Html, Localizer
 from services.actor import Actor
 from services.clients.service import MINER_STATUSES
 from services.container import Services
-from services.errors import DomainError
+from services.errors import DomainError, PermissionDenied
 from services.miners.service import MassResult, PastedList, Selection
 from services.miners.spreadsheet import MAX_FILE_BYTES
 from services.permissions import Permission
@@ -66,6 +73,8 @@ async def actions(
     if total and actor.can(Permission.MINERS_PAYMENT_STATUS):
         rows.append([button(t("miners-set-payment"), MinerCb(action="mp").pack())])
     if can_act(actor):
+        mode = "miners-mode-open" if await ticking(state) else "miners-mode-tick"
+        rows.append([button(t(mode), MinerCb(action="mode").pack())])
         choose = [button(t("miners-paste"), MinerCb(action="paste").pack())]
         shown = await services.miners.count_selected(actor, Selection(matching=f))
         if shown:
@@ -101,6 +110,7 @@ async def _after_paste(
     found: PastedList,
 ) -> None:
     await save_selection(state, Selection(ids=found.ids))
+    await state.update_data(mn_tick=True)  # the list shows what is ticked
     await actions(event, actor, t, services, state, note=_pasted_note(t, found))
 
 
@@ -231,12 +241,23 @@ def router() -> Router:
         await _forget_form(state)
         await actions(query, actor, t, services, state)
 
+    @r.callback_query(MinerCb.filter(F.action == "mode"))
+    async def on_mode(
+        query: CallbackQuery, actor: Actor, t: Localizer, services: Services, state: FSMContext
+    ) -> None:
+        """Switch the list's numbered buttons between ticking and opening cards."""
+        if not can_act(actor):
+            raise PermissionDenied(Permission.MINERS_EDIT_CLIENT.value)
+        await state.update_data(mn_tick=not await ticking(state))
+        await miners_list(query, actor, t, services, state)
+
     @r.callback_query(MinerCb.filter(F.action == "all"))
     async def on_select_all(
         query: CallbackQuery, actor: Actor, t: Localizer, services: Services, state: FSMContext
     ) -> None:
         f, _, _ = await current(state)
         await save_selection(state, Selection(matching=f))
+        await state.update_data(mn_tick=True)  # the list shows what is ticked
         await actions(query, actor, t, services, state)
 
     @r.callback_query(MinerCb.filter(F.action == "mx"))

@@ -51,7 +51,9 @@ def list_text(
     client: ClientRef | None,
     selected: int,
     note: str | None = None,
+    hint: str | None = None,
 ) -> str:
+    """The list; `hint` says what the numbered buttons do (open a card, or tick)."""
     parts = [t("miners-title", count=result.total)]
     parts += filter_lines(t, f, client)
     if result.items:
@@ -66,6 +68,8 @@ def list_text(
         parts.append(t("miners-none-found") if f.active else t("miners-empty"))
     parts.append("")
     parts.append(t("miners-selected", count=selected))
+    if result.items and hint:
+        parts.append(hint)
     parts.append(t("miners-search-hint"))
     if note:
         parts.insert(0, note + "\n")

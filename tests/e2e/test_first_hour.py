@@ -168,10 +168,17 @@ async def test_the_miners_list_fits_a_phone_screen(
     await owner.tap("Apply", message=preview)
     await miners_list(owner)
     await owner.send("S0")  # a search: filters active
+    listing = owner.last
+    keyboard = listing.reply_markup["inline_keyboard"] if listing.reply_markup else []
+    # 🔎 n (2 rows), pager, filters, Clear filters, Actions + Menu: 6 rows (9 before)
+    assert [len(row) for row in keyboard] == [5, 5, 2, 3, 1, 2], listing.describe()
+    assert labels(listing)[:2] == ["🔎 1", "🔎 2"] and "🔎 n opens a miner's card" in listing.plain
+    # the same numbers tick instead, once switched on the Actions screen
+    await owner.tap("🛠 Actions")
+    await owner.tap("☑️ Tick miners in the list")
     await owner.tap("⬜ 1")
     listing = owner.last
     keyboard = listing.reply_markup["inline_keyboard"] if listing.reply_markup else []
-    # ticks (2 rows), pager, filters, Clear filters, Actions + Menu: 6 rows (9 before)
     assert [len(row) for row in keyboard] == [5, 5, 2, 3, 1, 2], listing.describe()
     assert labels(listing)[-2:] == ["🛠 Actions (1)", "🏠 Menu"]
     # the rest is one tap behind Actions
@@ -180,11 +187,15 @@ async def test_the_miners_list_fits_a_phone_screen(
     for label in ("👤 Edit client", "💳 Set payment status", "☑️ Select all (25)", "📥 Import"):
         assert label in actions, actions
     assert "📋 Select by list" in actions and "✖️ Clear selection" in actions
-    # a member who cannot act on miners sees no ticks and no Actions at all
+    await owner.tap("🔎 Open miners from the list")
+    assert labels(owner.last)[0] == "🔎 1"
+    # a member who cannot act on miners opens cards but has no ticks and no Actions at all
     nick = await join(fake, owner, "Newbie", 8008, "Nick")
     await nick.tap("Miners")
     assert nick.last.reply_markup is not None
-    assert [len(row) for row in nick.last.reply_markup["inline_keyboard"]] == [2, 3, 1]
+    assert [len(row) for row in nick.last.reply_markup["inline_keyboard"]] == [5, 5, 2, 3, 1]
+    await nick.tap("🔎 1")
+    assert "S001" in nick.last.plain and "Reboot" not in str(labels(nick.last))
 
 
 async def test_a_junior_technician_assignee_moves_and_comments_the_task_and_others_are_told(

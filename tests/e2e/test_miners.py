@@ -458,6 +458,9 @@ async def test_search_and_filters_in_the_list(
     assert "Miners (3)" in owner.last.plain
 
     # a status set by hand (until telemetry exists), then found by the status filter
+    await owner.tap("Actions")
+    await owner.tap("Tick miners in the list")
+    assert "⬜ n ticks a miner" in owner.last.plain
     await owner.tap("⬜ 3")
     await owner.tap("Actions (1)")
     await owner.tap("Set status")
