@@ -8,6 +8,8 @@ from datetime import datetime
 from pathlib import Path
 
 from services.audit import AuditService
+from services.bills.monthly import MonthlyRun
+from services.bills.service import BillService
 from services.clients.service import ClientService
 from services.exports.service import ExportService
 from services.facility import FacilityService
@@ -42,6 +44,8 @@ class Services:
     imports: ImportService
     telemetry: TelemetryService
     energy: EnergyService
+    bills: BillService
+    billing: MonthlyRun
 
     @classmethod
     def build(
@@ -82,6 +86,8 @@ class Services:
                 networks=telemetry_networks,
             ),
             energy=EnergyService(db, facility, clock=clock),
+            bills=BillService(db, facility, clock=clock, default_locale=default_locale),
+            billing=MonthlyRun(db, facility, clock=clock),
         )
 
     async def prepare(self, timezone: str) -> None:

@@ -261,6 +261,7 @@ class Task(Base):
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), index=True)
     extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     reminded_on: Mapped[date | None] = mapped_column(Date)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # entered a done status
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -300,51 +301,196 @@ class TaskComment(Base):
 # --- billing ----------------------------------------------------------------------------------
 
 
-class ClientPricing(Base):
-    """Per-client rates that override the facility's defaults."""
+class PricingRate(Base):
+    """One rate from a day on: the facility's default (`client_id` null) or a client's override.
 
-    __tablename__ = "client_pricing"
+    Rates are kept as history: each day is charged at the rate valid on it. `name` is
+    price_kwh (1/10,000 of a minor unit per kWh), markup (basis points), hosting_fee (minor units
+    per miner per month) or payment_term (days). A client row with `value` null ends that
+    client's override: the facility's rate applies again from `valid_from`.
+    """
+
+    __tablename__ = "pricing_rates"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(16))
+    value: Mapped[int | None] = mapped_column(BigInteger)
+    valid_from: Mapped[date] = mapped_column(Date)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_pricing_rates_client_name", "client_id", "name", "valid_from"),)
+
+
+class BillingProfile(Base):
+    """One row: the facility's lines printed on every invoice."""
+
+    __tablename__ = "billing_profile"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company: Mapped[str | None] = mapped_column(String(256))
+    address: Mapped[str | None] = mapped_column(Text)
+    payment_details: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ClientBilling(Base):
+    """A client's billing preferences: the language its invoices are printed in."""
+
+    __tablename__ = "client_billing"
 
     client_id: Mapped[int] = mapped_column(
         ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True
     )
-    price_per_kwh_e4: Mapped[int | None] = mapped_column(BigInteger)  # 1/10000 of the currency
-    hosting_fee_minor: Mapped[int | None] = mapped_column(BigInteger)  # per miner per month
-    markup_bp: Mapped[int | None] = mapped_column(Integer)  # basis points: 1250 = 12.50 %
-    service_cost_minor: Mapped[int | None] = mapped_column(BigInteger)
+    language: Mapped[str] = mapped_column(String(8))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Bill(Base):
+    """A client's bill for one month (`period` YYYY-MM, local days `period_start`–`period_end`).
+
+    `total_minor` is the sum of its lines, `paid_minor` of its payments (both kept in step by the
+    service); `status` is unpaid | partial | paid | overpaid | overdue | cancelled.
+    """
+
     __tablename__ = "bills"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
     period: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
     currency: Mapped[str] = mapped_column(String(8))
-    consumption_wh: Mapped[int] = mapped_column(BigInteger, default=0)
-    price_per_kwh_e4: Mapped[int] = mapped_column(BigInteger, default=0)
-    markup_bp: Mapped[int] = mapped_column(Integer, default=0)
-    hosting_minor: Mapped[int] = mapped_column(BigInteger, default=0)
-    service_cost_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    issued_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    energy_wh: Mapped[int] = mapped_column(BigInteger, default=0)
     total_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    paid_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     status: Mapped[str] = mapped_column(String(16), default="unpaid")
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    overdue_noticed: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    __table_args__ = (UniqueConstraint("client_id", "period"),)
+    __table_args__ = (
+        UniqueConstraint("client_id", "period"),
+        Index("ix_bills_status_due_on", "status", "due_on"),
+        Index("ix_bills_period", "period"),
+    )
+
+
+class BillLine(Base):
+    """A line of a bill. energy: `quantity` Wh × `rate` (price_kwh); markup: `quantity` (the
+    energy amount of its rate period, minor units) × `rate` (basis points); fee: `quantity`
+    miner-days × `rate` (per miner-month) / days of the month; task and service: `amount_minor`.
+    `group_no` ties a markup line to the energy lines of its rate period. `task_id` is unique: a
+    task's cost lands on one bill (cleared when that bill is cancelled, so it lands again)."""
+
+    __tablename__ = "bill_lines"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bill_id: Mapped[int] = mapped_column(ForeignKey("bills.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(8))  # energy | markup | fee | task | service
+    source: Mapped[str | None] = mapped_column(String(8))  # measured|mixed|nominal|metered
+    group_no: Mapped[int] = mapped_column(Integer, default=0)
+    first_day: Mapped[date | None] = mapped_column(Date)
+    last_day: Mapped[date | None] = mapped_column(Date)
+    quantity: Mapped[int] = mapped_column(BigInteger, default=0)
+    rate: Mapped[int] = mapped_column(BigInteger, default=0)
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    description: Mapped[str | None] = mapped_column(String(256))
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), unique=True)
+    ref_task_id: Mapped[int | None] = mapped_column(Integer)  # the task named, kept on cancel
 
 
 class Payment(Base):
+    """Money received for a bill. A credit moved from an overpaid bill is a pair: a negative
+    payment on that bill and a positive one on this, each naming the other (`linked_id`)."""
+
     __tablename__ = "payments"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     bill_id: Mapped[int] = mapped_column(ForeignKey("bills.id", ondelete="CASCADE"), index=True)
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     paid_on: Mapped[date] = mapped_column(Date)
-    method: Mapped[str] = mapped_column(String(16))
+    method: Mapped[str] = mapped_column(String(16))  # bank | crypto | card | cash | other | credit
+    reference: Mapped[str | None] = mapped_column(String(128))
+    linked_id: Mapped[int | None] = mapped_column(Integer)
     created_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class BillingRun(Base):
+    """The monthly run of one period: started, and finished once every client is billed."""
+
+    __tablename__ = "billing_runs"
+
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    bills: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MeteredEnergy(Base):
+    """Energy a client's meter read for a day or a calendar month (`first_day`–`last_day`),
+    imported from a spreadsheet; on a bill it replaces the energy computed for those days."""
+
+    __tablename__ = "metered_energy"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    energy_wh: Mapped[int] = mapped_column(BigInteger)
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    imported_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_metered_energy_client_day", "client_id", "first_day"),)
+
+
+class MinerClientChange(Base):
+    """A miner given to another client (or to none) at `at`: imports, mass edits, merges.
+
+    A miner's client at any moment is the `old_client_id` of its first change after that moment,
+    or its current client when there is none (a miner without changes always had its client)."""
+
+    __tablename__ = "miner_client_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    miner_id: Mapped[int] = mapped_column(ForeignKey("miners.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    old_client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
+    new_client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
+    source: Mapped[str] = mapped_column(String(16))  # import | mass | ...
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+    __table_args__ = (
+        Index("ix_miner_client_changes_miner_at", "miner_id", "at"),
+        Index("ix_miner_client_changes_at", "at"),
+    )
+
+
+class MinerStatusChange(Base):
+    """A miner's status changed at `at` (read like MinerClientChange): the hours a miner was
+    known offline are not charged by a facility without telemetry."""
+
+    __tablename__ = "miner_status_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    miner_id: Mapped[int] = mapped_column(ForeignKey("miners.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    old_status: Mapped[str] = mapped_column(String(16))
+    new_status: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(16))
+
+    __table_args__ = (
+        Index("ix_miner_status_changes_miner_at", "miner_id", "at"),
+        Index("ix_miner_status_changes_at", "at"),
+    )
 
 
 class ConsumptionDaily(Base):

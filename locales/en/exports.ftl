@@ -146,7 +146,6 @@ export-col-task-fields = Other fields
 export-col-bill-id = Bill ID
 export-col-bill-period = Month
 export-col-consumption = Consumption, kWh
-export-col-hosting = Hosting
 export-col-total = Total
 export-col-paid-amount = Paid
 export-col-bill-status = Status
@@ -166,6 +165,14 @@ export-col-entity = Object
 export-col-entity-id = Object ID
 export-col-changes = Changes
 export-col-details = Details
+export-col-payment-term = Payment term, days
+export-col-energy-cost = Energy
+export-col-markup-amount = Hosting markup
+export-col-amount-due = Amount due
+export-col-issued-on = Issued
+export-col-due-on = Due date
+export-col-cancel-reason = Cancelled because
+export-col-reference = Reference
 
 export-bill-status-unpaid = Unpaid
 export-bill-status-paid = Paid
@@ -176,6 +183,9 @@ export-payment-method-crypto = Crypto
 export-payment-method-card = Card
 export-payment-method-cash = Cash
 export-payment-method-other = Other
+export-bill-status-overdue = Overdue
+export-bill-status-cancelled = Cancelled
+export-payment-method-credit = Credit from another bill
 
 export-clients-count = { $count ->
     [one] 1 client

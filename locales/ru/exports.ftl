@@ -150,7 +150,6 @@ export-col-task-fields = Другие поля
 export-col-bill-id = ID счёта
 export-col-bill-period = Месяц
 export-col-consumption = Потребление, кВт·ч
-export-col-hosting = Хостинг
 export-col-total = Итого
 export-col-paid-amount = Оплачено
 export-col-bill-status = Статус
@@ -170,6 +169,14 @@ export-col-entity = Объект
 export-col-entity-id = ID объекта
 export-col-changes = Изменения
 export-col-details = Подробности
+export-col-payment-term = Срок оплаты, дней
+export-col-energy-cost = Электроэнергия
+export-col-markup-amount = Наценка за хостинг
+export-col-amount-due = К оплате
+export-col-issued-on = Выставлен
+export-col-due-on = Оплатить до
+export-col-cancel-reason = Причина отмены
+export-col-reference = Номер платежа
 
 export-bill-status-unpaid = Не оплачен
 export-bill-status-paid = Оплачен
@@ -180,6 +187,9 @@ export-payment-method-crypto = Криптовалюта
 export-payment-method-card = Карта
 export-payment-method-cash = Наличные
 export-payment-method-other = Другое
+export-bill-status-overdue = Просрочен
+export-bill-status-cancelled = Отменён
+export-payment-method-credit = Зачёт переплаты
 
 export-clients-count = { $count ->
     [one] { $count } клиент

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select
 
 from services.audit_text import Names, change_items, detail_items, object_text
+from services.bills.money import price_decimal, to_decimal
 from services.exports.periods import Period
 from services.exports.xlsx_writer import (
     DATE_FORMAT,
@@ -31,7 +32,7 @@ from services.texts import CachedTexts, Texts
 from storage.repositories import exports as repo
 
 KINDS = ("profile", "miners", "tasks", "billing", "consumption", "logs")
-RATE_FORMAT = "0.0000"
+RATE_FORMAT = "0.0000########"
 
 
 class Labels:
@@ -94,10 +95,6 @@ class Sheet:
         )
 
 
-def _money(minor: int | None) -> Decimal | None:
-    return None if minor is None else Decimal(minor).scaleb(-2)
-
-
 def _scaled(value: int | None, places: int) -> Decimal | None:
     return None if value is None else Decimal(value).scaleb(-places)
 
@@ -108,17 +105,22 @@ ADDED = Column("added", 17, DATETIME_FORMAT)
 CURRENCY = Column("currency", 9)
 
 
+def _in(minor: int | None, currency: str) -> Decimal | None:
+    return None if minor is None else to_decimal(minor, currency)
+
+
 def _profile_row(r: Row, labels: Labels, scope: Scope) -> tuple[Any, ...]:
+    """The client's own rates (its overrides of the facility's) on the period's last day."""
     has_pricing = any(v is not None for v in r[9:13])
     return (
         *r[:6],
         r[6],
         r[7],
         r[8],
-        _scaled(r[9], 4),
-        _money(r[10]),
+        None if r[9] is None else price_decimal(r[9], scope.currency),
+        _in(r[10], scope.currency),
         _scaled(r[11], 2),
-        _money(r[12]),
+        r[12],
         scope.currency if has_pricing else None,
     )
 
@@ -143,26 +145,36 @@ def _task_row(r: Row, labels: Labels, scope: Scope) -> tuple[Any, ...]:
 
 
 def _bill_row(r: Row, labels: Labels, scope: Scope) -> tuple[Any, ...]:
+    currency = r[4]
+    money = [_in(v, currency) for v in r[6:12]]
+    due = None if r[12] == "cancelled" else _in(max(r[10] - r[11], 0), currency)
     return (
         r[0],
         r[1],
         r[2],
         r[3],
         _scaled(r[5], 3),
-        _scaled(r[6], 4),
-        _scaled(r[7], 2),
-        _money(r[8]),
-        _money(r[9]),
-        _money(r[10]),
-        _money(r[11]),
-        r[4],
+        *money,
+        due,
+        currency,
         labels("export-bill-status", r[12]),
         r[13],
+        r[14],
+        r[15],
+        r[16],
     )
 
 
 def _payment_row(r: Row, labels: Labels, scope: Scope) -> tuple[Any, ...]:
-    return (*r[:6], _money(r[6]), r[7], labels("export-payment-method", r[8]), r[9], r[10])
+    return (
+        *r[:6],
+        _in(r[6], r[7]),
+        r[7],
+        labels("export-payment-method", r[8]),
+        r[9],
+        r[10],
+        r[11],
+    )
 
 
 def _consumption_row(r: Row, labels: Labels, scope: Scope) -> tuple[Any, ...]:
@@ -212,10 +224,10 @@ SHEETS: tuple[Sheet, ...] = (
             Column("price-per-kwh", 13, RATE_FORMAT),
             Column("hosting-fee", 14, MONEY_FORMAT),
             Column("markup", 10, PERCENT_FORMAT),
-            Column("service-cost", 13, MONEY_FORMAT),
+            Column("payment-term", 10),
             CURRENCY,
         ),
-        lambda s: repo.profiles(s.clients),
+        lambda s: repo.profiles(s.clients, s.period.end),
         _profile_row,
     ),
     Sheet(
@@ -273,14 +285,18 @@ SHEETS: tuple[Sheet, ...] = (
             Column("bill-id", 9),
             Column("bill-period", 10),
             Column("consumption", 16, KWH_FORMAT),
-            Column("price-per-kwh", 13, RATE_FORMAT),
-            Column("markup", 10, PERCENT_FORMAT),
-            Column("hosting", 14, MONEY_FORMAT),
+            Column("energy-cost", 14, MONEY_FORMAT),
+            Column("markup-amount", 14, MONEY_FORMAT),
+            Column("hosting-fee", 14, MONEY_FORMAT),
             Column("service-cost", 13, MONEY_FORMAT),
             Column("total", 14, MONEY_FORMAT),
             Column("paid-amount", 14, MONEY_FORMAT),
+            Column("amount-due", 14, MONEY_FORMAT),
             CURRENCY,
             Column("bill-status", 14),
+            Column("issued-on", 12, DATE_FORMAT),
+            Column("due-on", 12, DATE_FORMAT),
+            Column("cancel-reason", 24),
             Column("created", 17, DATETIME_FORMAT),
         ),
         lambda s: repo.bills(s.clients, *s.period.months()),
@@ -299,6 +315,7 @@ SHEETS: tuple[Sheet, ...] = (
             Column("amount", 14, MONEY_FORMAT),
             CURRENCY,
             Column("method", 16),
+            Column("reference", 20),
             Column("recorded-by", 22),
             Column("recorded-at", 17, DATETIME_FORMAT),
         ),

@@ -358,6 +358,8 @@ class Plan:
     lost: Counter[int]  # client id → miners it loses
     unknown_emails: Counter[str]  # email with no client → rows
     moved: int  # existing miners that change client
+    client_moves: list[tuple[int, int | None, int | None]] = field(default_factory=list)
+    status_moves: list[tuple[int, str, str]] = field(default_factory=list)
 
     @property
     def without_client(self) -> int:
@@ -417,6 +419,8 @@ def make_plan(rows: Sequence[MinerRow], index: MinerIndex, clients: dict[str, in
     lost: Counter[int] = Counter()
     unknown: Counter[str] = Counter()
     claimed: dict[int, int] = {}  # miner id → the row that updates it
+    client_moves: list[tuple[int, int | None, int | None]] = []  # miner, old, new client
+    status_moves: list[tuple[int, str, str]] = []
     unchanged = moved = 0
     for row in rows:
         target = _match(row, index)
@@ -452,11 +456,25 @@ def make_plan(rows: Sequence[MinerRow], index: MinerIndex, clients: dict[str, in
         if tuple(new) == tuple(old):
             unchanged += 1
             continue
+        if new[11] != old.status:
+            status_moves.append((old.id, old.status, new[11]))
         if new[9] != old.client_id:
             moved += 1
+            client_moves.append((old.id, old.client_id, new[9]))
             if old.client_id is not None:
                 lost[old.client_id] += 1
             if new[9] is not None:
                 gained[new[9]] += 1
         updates.append(new)
-    return Plan(inserts, updates, unchanged, rejects, gained, lost, unknown, moved)
+    return Plan(
+        inserts,
+        updates,
+        unchanged,
+        rejects,
+        gained,
+        lost,
+        unknown,
+        moved,
+        client_moves,
+        status_moves,
+    )

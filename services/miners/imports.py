@@ -36,6 +36,7 @@ from services.permissions import Permission
 from storage.db import Database
 from storage.models import utcnow
 from storage.repositories import audit as audit_repo
+from storage.repositories import miner_history
 from storage.repositories import miners as repo
 
 Progress = Callable[[str, int], None]  # (stage: read | check, rows so far); may run in a thread
@@ -259,6 +260,12 @@ class ImportService:
             before = await repo.client_miner_counts(session, affected)
             await repo.update_miners(session, plan.update_values(), now)
             await repo.insert_miners(session, plan.insert_values(), now)
+            await miner_history.add_client_changes(
+                session, plan.client_moves, at=now, source="import", actor_id=actor.staff_id
+            )
+            await miner_history.add_status_changes(
+                session, plan.status_moves, at=now, source="import"
+            )
             result = ImportResult(
                 file_name=meta["file"],
                 new=len(plan.inserts),

@@ -39,6 +39,7 @@ from storage.db import Database
 from storage.models import Client, Miner, utcnow
 from storage.repositories import audit as audit_repo
 from storage.repositories import clients as clients_repo
+from storage.repositories import miner_history
 from storage.repositories import miners as repo
 
 MAX_PICKED = 10_000  # miners kept as ids (ticked or pasted); more is a filter's job
@@ -437,6 +438,13 @@ class MinerService:
             before = await repo.client_miner_counts(session, affected)
             ids = [r.id for r in rows]
             await repo.set_values(session, ids, {"client_id": client_id, "updated_at": now})
+            await miner_history.add_client_changes(
+                session,
+                [(r.id, r.client_id, client_id) for r in rows],
+                at=now,
+                source="mass",
+                actor_id=actor.staff_id,
+            )
 
             def email(c: int | None) -> str | None:
                 return labels[c][1] if c is not None and c in labels else None
@@ -514,6 +522,9 @@ class MinerService:
                 return MassResult(0, 0, kept)
             await repo.set_values(
                 session, [r.id for r in rows], {"status": status, "updated_at": now}
+            )
+            await miner_history.add_status_changes(
+                session, [(r.id, r.status, status) for r in rows], at=now, source="mass"
             )
             await repo.add_audit_rows(
                 session,

@@ -27,6 +27,8 @@ FIELD_KINDS = ("text", "number", "date", "choice")
 MAINTENANCE = "Maintenance"
 DEFAULT_STATUSES = (("To do", "todo"), ("In progress", "in_progress"), ("Done", "done"))
 DEFAULT_TYPES = ("Repair", "Replacement", "Inspection")
+COST_FIELD = "Cost"  # the Maintenance board's field that bills read
+BILLED_TYPES = ("Repair", "Replacement")  # Maintenance task types whose cost is billed
 NAME_MAX = 64
 MAX_TYPES = 20
 MAX_STATUSES = 12
@@ -222,7 +224,10 @@ class TaskManagerService:
         """The built-in "Maintenance" board, created once; kept as it is when it exists (by name),
         whoever made it."""
         async with self.db.write() as session:
-            if await repo.manager_by_name(session, MAINTENANCE) is not None:
+            existing = await repo.manager_by_name(session, MAINTENANCE)
+            if existing is not None:
+                if existing.is_builtin:
+                    await self._ensure_cost_field(session, existing.id)
                 return
             manager = TaskManager(name=MAINTENANCE, is_builtin=True, created_at=self.clock())
             session.add(manager)
@@ -232,6 +237,18 @@ class TaskManagerService:
                 for i, (name, category) in enumerate(DEFAULT_STATUSES)
             )
             session.add_all(TaskType(manager_id=manager.id, name=name) for name in DEFAULT_TYPES)
+            await self._ensure_cost_field(session, manager.id)
+
+    async def _ensure_cost_field(self, session: AsyncSession, manager_id: int) -> None:
+        """The built-in board's "Cost" (a number in the facility's currency): a closed Repair or
+        Replacement task with a cost lands on the client's next bill."""
+        _, _, fields = await repo.manager_parts(session, [manager_id])
+        if any(f.name == COST_FIELD for f in fields.get(manager_id, ())):
+            return
+        position = max((f.position for f in fields.get(manager_id, ())), default=-1) + 1
+        session.add(
+            TaskField(manager_id=manager_id, name=COST_FIELD, kind="number", position=position)
+        )
 
     async def list(self, actor: Actor) -> builtins.list[ManagerInfo]:
         """Every board; the built-in one first."""

@@ -673,6 +673,9 @@ class TaskService:
                 return
             old = manager.status(task.status_id)
             task.status_id = new.id
+            if (new.category == "done") != (old.category == "done"):
+                # closed (a cost on it is billed from then on), or opened again
+                task.closed_at = self.clock() if new.category == "done" else None
             changes = {"task-status": [old.name, new.name]}
             self._audit(session, actor, task, "task.status_changed", changes)
             if new.category == "done" and old.category != "done":
@@ -680,6 +683,29 @@ class TaskService:
                 await self._tell(session, actor, task.reporter_id, "notify-task-done", task, **done)
 
         return await self._change(actor, task_id, apply, assignee_may=True)
+
+    async def set_field(
+        self, actor: Actor, task_id: int, field_id: int, value: str | None
+    ) -> TaskCard:
+        """Answer one of the board's own fields after the task exists (a repair's Cost is known
+        when it is done); None or "" clears it. Logged with old → new."""
+
+        async def apply(session: AsyncSession, task: Task) -> None:
+            manager = await load_manager(session, task.manager_id)
+            f = manager.field(field_id)
+            cleaned = clean_extra(f, value)
+            values = dict(task.extra or {})
+            old = values.get(str(f.id))
+            if old == cleaned:
+                return
+            if cleaned is None:
+                values.pop(str(f.id), None)
+            else:
+                values[str(f.id)] = cleaned
+            task.extra = values or None
+            self._audit(session, actor, task, "task.field_changed", {f.name: [old, cleaned]})
+
+        return await self._change(actor, task_id, apply)
 
     async def reassign(self, actor: Actor, task_id: int, staff_id: int | None) -> TaskCard:
         """Give the task to another member (None: to nobody); the new assignee is told."""

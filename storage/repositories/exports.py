@@ -19,13 +19,14 @@ from sqlalchemy.orm import aliased
 from storage.models import (
     AuditEntry,
     Bill,
+    BillLine,
     Client,
-    ClientPricing,
     ConsumptionDaily,
     ExportJob,
     Miner,
     OutboxMessage,
     Payment,
+    PricingRate,
     Staff,
     Task,
     TaskField,
@@ -154,9 +155,24 @@ def _of(column: Any, clients: Clients) -> Any:
     return column.in_(clients) if clients is not None else column.is_not(None)
 
 
-def profiles(clients: Clients) -> Select[*tuple[Any, ...]]:
-    """id, name, email, phone, messenger, manager, created_at, updated_at, miners,
-    price_per_kwh_e4, hosting_fee_minor, markup_bp, service_cost_minor"""
+def _override(name: str, day: date) -> Any:
+    """A client's own rate `name` valid on `day` (null: none, or the override was ended)."""
+    return (
+        select(PricingRate.value)
+        .where(
+            PricingRate.client_id == Client.id,
+            PricingRate.name == name,
+            PricingRate.valid_from <= day,
+        )
+        .order_by(PricingRate.valid_from.desc(), PricingRate.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def profiles(clients: Clients, day: date) -> Select[*tuple[Any, ...]]:
+    """id, name, email, phone, messenger, manager, created_at, updated_at, miners, and the
+    client's own rates valid on `day`: price_kwh, hosting_fee, markup, payment_term"""
     miners = select(func.count(Miner.id)).where(Miner.client_id == Client.id).scalar_subquery()
     return (
         select(
@@ -169,13 +185,12 @@ def profiles(clients: Clients) -> Select[*tuple[Any, ...]]:
             Client.created_at,
             Client.updated_at,
             miners,
-            ClientPricing.price_per_kwh_e4,
-            ClientPricing.hosting_fee_minor,
-            ClientPricing.markup_bp,
-            ClientPricing.service_cost_minor,
+            _override("price_kwh", day),
+            _override("hosting_fee", day),
+            _override("markup", day),
+            _override("payment_term", day),
         )
         .join(Staff, Staff.id == Client.manager_id)
-        .outerjoin(ClientPricing, ClientPricing.client_id == Client.id)
         .where(_of(Client.id, clients))
         .order_by(Client.id)
     )
@@ -250,16 +265,20 @@ def tasks(clients: Clients, start: datetime, end: datetime) -> Select[*tuple[Any
     )
 
 
+def _lines(*kinds: str) -> Any:
+    return (
+        select(func.coalesce(func.sum(BillLine.amount_minor), 0))
+        .where(BillLine.bill_id == Bill.id, BillLine.kind.in_(kinds))
+        .scalar_subquery()
+    )
+
+
 def bills(clients: Clients, first_month: str, last_month: str) -> Select[*tuple[Any, ...]]:
     """Bills of the billing months the period touches.
 
-    client_id, client, id, period, currency, consumption_wh, price_per_kwh_e4, markup_bp,
-    hosting_minor, service_cost_minor, total_minor, paid_minor, status, created_at"""
-    paid = (
-        select(func.coalesce(func.sum(Payment.amount_minor), 0))
-        .where(Payment.bill_id == Bill.id)
-        .scalar_subquery()
-    )
+    client_id, client, id, period, currency, energy_wh, energy, markup, hosting fee, service
+    (tasks and lines added by hand), total_minor, paid_minor, status, issued_on, due_on,
+    cancel_reason, created_at"""
     return (
         select(
             Bill.client_id,
@@ -267,14 +286,17 @@ def bills(clients: Clients, first_month: str, last_month: str) -> Select[*tuple[
             Bill.id,
             Bill.period,
             Bill.currency,
-            Bill.consumption_wh,
-            Bill.price_per_kwh_e4,
-            Bill.markup_bp,
-            Bill.hosting_minor,
-            Bill.service_cost_minor,
+            Bill.energy_wh,
+            _lines("energy"),
+            _lines("markup"),
+            _lines("fee"),
+            _lines("task", "service"),
             Bill.total_minor,
-            paid,
+            Bill.paid_minor,
             Bill.status,
+            Bill.issued_on,
+            Bill.due_on,
+            Bill.cancel_reason,
             Bill.created_at,
         )
         .join(Client, Client.id == Bill.client_id)
@@ -287,7 +309,7 @@ def payments(clients: Clients, first_day: date, last_day: date) -> Select[*tuple
     """Payments dated in the period.
 
     client_id, client, id, bill_id, bill period, paid_on, amount_minor, currency, method,
-    recorded by, created_at"""
+    reference, recorded by, created_at"""
     return (
         select(
             Bill.client_id,
@@ -299,6 +321,7 @@ def payments(clients: Clients, first_day: date, last_day: date) -> Select[*tuple
             Payment.amount_minor,
             Bill.currency,
             Payment.method,
+            Payment.reference,
             Staff.name,
             Payment.created_at,
         )
