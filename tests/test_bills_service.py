@@ -266,3 +266,44 @@ async def test_nominal_skips_hours_known_offline(
     nominal = sum(li.line.quantity for li in card.lines if li.line.source == "nominal")
     # m1, m2 (3,250 W) all month, m3 (3,000 W) until October 21st 00:00
     assert nominal == 2 * 3_250 * 24 * 31 + 3_000 * 24 * 20
+
+
+async def test_download_gives_an_invoice_and_the_evidence(
+    services: Services, owner: Actor, october: tuple[int, int, int], tmp_path
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from locales import Translations
+
+    a, _, _ = october
+    await services.bills.set_profile(owner, "company", "ООО «Хостинг Север»")
+    await services.bills.set_profile(owner, "address", "Иркутск, ул. Ленина, 1")
+    await services.bills.set_profile(
+        owner, "payment_details", "IBAN DE00 1234 5678 9012\nBIC ABCDEFXX"
+    )
+    await services.billing.due()
+    bill = (await services.bills.list(owner, services_query(client_id=a))).page.items[0]
+    await services.bills.add_payment(
+        owner,
+        bill.id,
+        amount="100",
+        paid_on=date(2026, 11, 2),
+        method="bank_transfer",
+        reference="PO-7",
+    )
+    translations = Translations()
+    for language in ("en", "ru"):
+        await services.bills.set_language(owner, a, language)
+        docs = await services.bills.documents(owner, bill.id, translations.get)
+        assert docs.language == language
+        assert docs.pdf.startswith(b"%PDF")
+        (tmp_path / f"{language}.pdf").write_bytes(docs.pdf)
+        book = load_workbook(io.BytesIO(docs.xlsx), read_only=True)
+        rows = list(book.worksheets[0].iter_rows(values_only=True))
+        # 31 days of m1 and m2 (measured), 10 of m3 (nominal), the header, a blank, the total
+        assert len(rows) == 31 * 2 + 10 + 3
+        assert rows[-1][5] == (data.A_MEASURED_1 + data.A_MEASURED_2 + data.A_NOMINAL) / 1000
+        day_15 = [r for r in rows[1:-2] if str(r[0]).startswith("2026-10-15")]
+        assert {r[8] for r in day_15} == {0.06}

@@ -7,6 +7,7 @@ logged in the client's log (category client) with old → new, in the same trans
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actor import Actor
 from services.bills import lines as bill_lines
+from services.bills.documents import Invoice, PaymentLine, evidence_xlsx, invoice_pdf
 from services.bills.lines import Line
 from services.bills.money import (
     format_money,
@@ -29,8 +31,9 @@ from services.bills.money import (
 )
 from services.bills.periods import Window, month_start
 from services.bills.rates import RATES, RateBook, RateRow
-from services.bills.usage import usage
+from services.bills.usage import evidence, usage
 from services.errors import Conflict, Invalid, NotFound
+from services.exports.sheets import Texts
 from services.facility import FacilityService
 from services.outbox import notify
 from services.pagination import Page, clamp_page
@@ -148,6 +151,16 @@ class Pricing:
     rates: list[RateInfo]
     profile: dict[str, str | None]
     language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Documents:
+    pdf: bytes
+    pdf_name: str
+    xlsx: bytes
+    xlsx_name: str
+    language: str
+    evidence_rows: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -928,6 +941,71 @@ class BillService:
                     at=now,
                 )
         return await self.pricing(actor, client_id)
+
+    # --- download ---------------------------------------------------------------------------
+
+    async def documents(
+        self, actor: Actor, bill_id: int, texts_of: Callable[[str], Texts]
+    ) -> Documents:
+        """The invoice (PDF) and the evidence (.xlsx), in the client's language."""
+        await self._require(actor)
+        facility = await self.facility.get()
+        async with self.db.read() as session:
+            card = await self._card(session, bill_id)
+            bill = await session.get(Bill, bill_id)
+            assert bill is not None
+            row = await repo.profile(session)
+            language = (await repo.client_languages(session, [bill.client_id])).get(
+                bill.client_id, self.default_locale
+            )
+            window = Window.month(bill.period_start, facility.zone)
+            rows = await evidence(session, window, bill.client_id)
+            book = await _book(session, bill.client_id)
+        prices: dict[date, int] = {}
+        for day in window.days:
+            price = book.value(bill.client_id, "price_kwh", day)
+            if price is not None:
+                prices[day] = price
+        for info in card.lines:  # what the bill charged wins (an edited price, too)
+            line = info.line
+            if line.kind == "energy" and line.first_day and line.last_day:
+                day = line.first_day
+                while day <= line.last_day:
+                    prices[day] = line.rate
+                    day += timedelta(days=1)
+        invoice = Invoice(
+            bill_id=bill.id,
+            period=bill.period,
+            period_start=bill.period_start,
+            period_end=bill.period_end,
+            issued_on=bill.issued_on,
+            due_on=bill.due_on,
+            currency=bill.currency,
+            status=bill.status,
+            cancel_reason=bill.cancel_reason,
+            total=bill.total_minor,
+            paid=bill.paid_minor,
+            company=row.company if row else None,
+            address=row.address if row else None,
+            payment_details=row.payment_details if row else None,
+            facility=facility.name,
+            client_id=bill.client_id,
+            client=card.summary.client,
+            client_email=card.client_email,
+            client_phone=card.client_phone,
+            lines=[info.line for info in card.lines],
+            payments=[
+                PaymentLine(p.paid_on, p.method, p.reference, p.amount) for p in card.payments
+            ],
+        )
+        texts = texts_of(language)
+        days = window.days_in_month
+        pdf = await asyncio.to_thread(invoice_pdf, invoice, texts, language, days)
+        xlsx = await asyncio.to_thread(
+            evidence_xlsx, invoice, rows, prices, texts, language, facility.timezone, self.clock()
+        )
+        stem = f"bill-{bill.id}-{bill.period}"
+        return Documents(pdf, f"{stem}.pdf", xlsx, f"{stem}-evidence.xlsx", language, len(rows))
 
     # --- the month in progress --------------------------------------------------------------
 
