@@ -132,6 +132,11 @@ class FarmDesk:
         add(self.services.telemetry.tick, "interval", seconds=15, id="telemetry-cycle")
         add(self.services.energy.compute_recent, "cron", minute=7, id="telemetry-energy")
         add(self.services.telemetry.purge, "cron", hour=4, minute=20, id="telemetry-purge")
+        # bills: at once on start (an interrupted run goes on), then hourly; overdue hourly
+        add(
+            self.services.billing.due, "cron", minute=20, id="bills-monthly", next_run_time=utcnow()
+        )
+        add(self.services.billing.mark_overdue, "cron", minute=25, id="bills-overdue")
 
     async def _on_shutdown(self) -> None:
         if self.scheduler.running:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers import (
+    bills,
     clients,
     exports,
     fallback,
@@ -32,5 +33,6 @@ def build_routers() -> list[Router]:
         exports.router(),
         miners.router(),
         telemetry.router(),
+        bills.router(),
         fallback.router(),  # last: what nothing else took
     ]

@@ -7,7 +7,7 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from handlers.callbacks import ExportCb, LogCb, MenuCb, NoopCb, RoleCb, SettingsCb, StaffCb
+from handlers.callbacks import BillCb, ExportCb, LogCb, MenuCb, NoopCb, RoleCb, SettingsCb, StaffCb
 from handlers.labels import error_text, role_label
 from handlers.render import button, show
 from locales import Localizer
@@ -29,6 +29,8 @@ async def main_menu(
         areas.append(button(t("menu-miners"), MenuCb(area="miners").pack()))
     if actor.can(Permission.TASKS_VIEW):
         areas.append(button(t("menu-tasks"), MenuCb(area="tasks").pack()))
+    if actor.can(Permission.CLIENTS_VIEW) and actor.can(Permission.BILLS_VIEW):
+        areas.append(button(t("menu-billing"), BillCb(action="area").pack()))
     if actor.can(Permission.CLIENTS_VIEW) and actor.can(Permission.CLIENTS_EXPORT):
         areas.append(button(t("menu-exports"), ExportCb(action="files").pack()))
     if actor.can(Permission.STAFF_MANAGE):

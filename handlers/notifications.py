@@ -6,7 +6,7 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
 
-from handlers.callbacks import ClientCb, ExportCb, StaffCb, TaskCb
+from handlers.callbacks import BillCb, ClientCb, ExportCb, StaffCb, TaskCb
 from handlers.render import button, markup
 from locales import Localizer
 
@@ -15,6 +15,10 @@ _OPENERS = {
     "client": lambda i: ClientCb(action="card", id=i).pack(),
     "task": lambda i: TaskCb(action="card", id=i).pack(),
     "exports": lambda i: ExportCb(action="files").pack(),
+    "bill": lambda i: BillCb(action="card", id=i).pack(),
+    "bill-pay": lambda i: BillCb(action="pay", id=i).pack(),
+    "miners-unpaid": lambda i: BillCb(action="unpaid", id=i).pack(),
+    "miners-paid": lambda i: BillCb(action="paidm", id=i).pack(),
 }
 
 

@@ -8,7 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from handlers.callbacks import MenuCb, SettingsCb, TelemetryCb
+from handlers.callbacks import BillCb, MenuCb, SettingsCb, TelemetryCb
 from handlers.labels import error_text
 from handlers.render import button, show
 from handlers.states import SettingsForm
@@ -55,6 +55,8 @@ async def settings_screen(
             ],
             [button(t("telemetry-settings-button"), TelemetryCb(action="settings").pack())],
         ]
+    if actor.can(Permission.BILLS_VIEW):
+        rows.append([button(t("settings-billing"), BillCb(action="price").pack())])
     rows.append([button(t("back-menu"), MenuCb(area="main").pack())])
     await show(event, "\n\n".join(lines), rows)
 

@@ -63,6 +63,7 @@ def value_text(t: Texts, name: str, value: Any) -> str:
         "priority": "task-priority",
         "plan": "plan",
         "locale": "language",
+        "bill-status": "bills-status",
     }.get(name)
     if named and t.has(_key(named, text)):
         return t(_key(named, text))

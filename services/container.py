@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from services.audit import AuditService
+from services.bills.metered import MeteredImport
 from services.bills.monthly import MonthlyRun
 from services.bills.service import BillService
 from services.clients.service import ClientService
@@ -46,6 +47,7 @@ class Services:
     energy: EnergyService
     bills: BillService
     billing: MonthlyRun
+    metered: MeteredImport
 
     @classmethod
     def build(
@@ -88,6 +90,7 @@ class Services:
             energy=EnergyService(db, facility, clock=clock),
             bills=BillService(db, facility, clock=clock, default_locale=default_locale),
             billing=MonthlyRun(db, facility, clock=clock),
+            metered=MeteredImport(db, facility, Path(data_dir) / "metered", clock=clock),
         )
 
     async def prepare(self, timezone: str) -> None:

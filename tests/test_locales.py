@@ -9,6 +9,7 @@ import pytest
 from fluent.syntax import FluentParser, ast
 from fluent.syntax.visitor import Visitor
 
+from handlers.bills.views import GENERATED_KEYS as bill_keys
 from handlers.exports.texts import GENERATED_KEYS as export_keys
 from handlers.miners.card_views import GENERATED_KEYS as telemetry_keys
 from handlers.miners.views import GENERATED_KEYS as miner_keys
@@ -93,6 +94,7 @@ def test_generated_keys_exist() -> None:
     generated |= miner_keys
     generated |= audit_text_keys()
     generated |= telemetry_keys
+    generated |= bill_keys
     assert generated - english == set()
 
 

@@ -9,6 +9,7 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
+from handlers.bills.links import client_bill_rows, client_estimate
 from handlers.callbacks import ClientCb, ExportCb, MenuCb, MinerCb, TelemetryCb
 from handlers.clients import views
 from handlers.labels import error_text
@@ -122,8 +123,11 @@ async def client_card(
     rows.append(actions)
     rows.append([button(t("telemetry-client-chart"), TelemetryCb(action="fleet", id=c.id).pack())])
     rows += client_task_rows(t, actor, c.id, c.tasks)
+    rows += client_bill_rows(t, actor, c.id, c.bills)
     rows.append([button(t("client-back-to-list"), ClientCb(action="back").pack())])
-    await show(event, views.card(t, c, zone), rows, new=new)
+    estimate = await client_estimate(t, actor, services, c.id)
+    text = views.card(t, c, zone) + (f"\n\n{estimate}" if estimate else "")
+    await show(event, text, rows, new=new)
 
 
 def router() -> Router:

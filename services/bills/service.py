@@ -414,7 +414,7 @@ class BillService:
                 actor,
                 bill,
                 "bill.payment_added",
-                {"paid": [*self._moneys(bill, bill.paid_minor - minor, bill.paid_minor)]},
+                {"paid-total": [*self._moneys(bill, bill.paid_minor - minor, bill.paid_minor)]},
                 now,
                 payment=format_money(minor, bill.currency),
                 method=method,
@@ -448,7 +448,7 @@ class BillService:
                     actor,
                     bill,
                     "bill.payment_removed",
-                    {"paid": [*self._moneys(bill, before, bill.paid_minor)]},
+                    {"paid-total": [*self._moneys(bill, before, bill.paid_minor)]},
                     now,
                     payment=format_money(p.amount_minor, bill.currency),
                     method=p.method,
@@ -509,7 +509,7 @@ class BillService:
                     actor,
                     source,
                     "bill.credit_moved",
-                    {"paid": [*self._moneys(source, source_before, source.paid_minor)]},
+                    {"paid-total": [*self._moneys(source, source_before, source.paid_minor)]},
                     now,
                     payment=format_money(take, bill.currency),
                     to=bill.id,
@@ -525,7 +525,7 @@ class BillService:
                 actor,
                 bill,
                 "bill.credit_used",
-                {"paid": [*self._moneys(bill, before, bill.paid_minor)]},
+                {"paid-total": [*self._moneys(bill, before, bill.paid_minor)]},
                 now,
                 payment=format_money(moved, bill.currency),
             )
@@ -666,7 +666,7 @@ class BillService:
                 actor,
                 bill,
                 "bill.cancelled",
-                {"status": [old_status, "cancelled"]},
+                {"bill-status": [old_status, "cancelled"]},
                 now,
                 reason=text,
             )
@@ -683,7 +683,7 @@ class BillService:
         if bill.status == "cancelled":
             raise Conflict("bill-cancelled")
         if bill.version != version:
-            raise Conflict("stale")
+            raise Conflict("bill-stale")
         return bill
 
     async def _replace_lines(

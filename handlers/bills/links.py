@@ -1,0 +1,88 @@
+"""What other areas show of bills: the client card's "Bills (n)", "Pricing" and the month's
+running estimate; the actions of the bill notices (mark the client's miners unpaid or paid,
+through the Miners area's own confirmed mass action)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardButton
+
+from handlers.bills import views
+from handlers.callbacks import BillCb, MinerCb
+from handlers.miners import views as miner_views
+from handlers.miners.browse import save_filter, save_selection
+from handlers.render import button, show
+from handlers.states import MinerMass
+from locales import Localizer
+from services.actor import Actor
+from services.container import Services
+from services.miners.service import MinerFilter, Selection
+from services.permissions import Permission
+
+
+def client_bill_rows(
+    t: Localizer, actor: Actor, client_id: int, bills: int
+) -> list[list[InlineKeyboardButton]]:
+    if not actor.can(Permission.BILLS_VIEW):
+        return []
+    return [
+        [
+            button(t("client-bills", count=bills), BillCb(action="client", id=client_id).pack()),
+            button(t("client-pricing"), BillCb(action="price", id=client_id).pack()),
+        ]
+    ]
+
+
+async def client_estimate(t: Localizer, actor: Actor, services: Services, client_id: int) -> str:
+    """The month in progress as a running estimate (not a bill), for the client card."""
+    if not actor.can(Permission.BILLS_VIEW):
+        return ""
+    return views.estimate(t, await services.bills.estimate(actor, client_id))
+
+
+async def miners_payment(
+    query: CallbackQuery,
+    actor: Actor,
+    t: Localizer,
+    services: Services,
+    state: FSMContext,
+    client_id: int,
+    paid: bool,
+) -> None:
+    """The Miners area's "set payment status" for every miner of the client that differs,
+    shown for confirmation."""
+    actor.require(Permission.MINERS_PAYMENT_STATUS)
+    client = await services.miners.client(actor, client_id)
+    selection = Selection(matching=MinerFilter(client_id=client.id, paid=not paid))
+    preview = await services.miners.payment_preview(actor, selection, paid)
+    await state.clear()
+    await save_filter(state, MinerFilter(client_id=client.id))
+    await save_selection(state, selection)
+    await state.update_data(mn_paid=paid)
+    await state.set_state(MinerMass.confirm)
+    rows: list[list[Any]] = []
+    if preview.changing:
+        rows.append([button(t("miners-confirm"), MinerCb(action="mpy").pack())])
+    rows.append([button(t("cancel"), MinerCb(action="mx").pack())])
+    await show(query, miner_views.payment_text(t, preview), rows)
+
+
+def router() -> Router:
+    r = Router(name="bills-links")
+
+    @r.callback_query(BillCb.filter(F.action.in_({"unpaid", "paidm"})))
+    async def on_miners(
+        query: CallbackQuery,
+        callback_data: BillCb,
+        actor: Actor,
+        t: Localizer,
+        services: Services,
+        state: FSMContext,
+    ) -> None:
+        paid = callback_data.action == "paidm"
+        await miners_payment(query, actor, t, services, state, callback_data.id, paid)
+
+    return r
