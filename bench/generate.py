@@ -1,4 +1,5 @@
-"""A synthetic hosting facility: staff, clients, miners, tasks, bills and daily consumption.
+"""A synthetic hosting facility: staff, clients, miners, tasks, bills, daily consumption and
+telemetry's per-miner energy rows.
 
 Deterministic for a given seed. Works on a fresh or an already-migrated database: the schema is
 brought up to date, the default roles, the owner and the facility settings are created the way the
@@ -148,6 +149,7 @@ class Facility:
     tasks: int
     bills: int
     consumption_rows: int
+    energy_rows: int  # miner_energy_daily (telemetry's rows), for the bills benchmark
     busiest_client_id: int | None  # the generated client with the most miners
     busiest_client_miners: int
 
@@ -448,32 +450,38 @@ def _bill_rows(
     power: Counter[int],
     miners: Counter[int],
 ) -> list[dict[str, Any]]:
+    """Bills already issued (totals only: their lines are the bills benchmark's job)."""
     rows = []
     for client_id in client_ids:
-        price_e4 = rng.choice((450, 500, 550, 600, 650))  # 0.045 … 0.065 per kWh
+        price = rng.choice((45_000, 50_000, 55_000, 60_000, 65_000))  # 0.045 … 0.065 USD/kWh
         markup_bp = rng.choice((0, 500, 1000, 1250))
         fee_minor = rng.choice((0, 300, 500))  # hosting per miner per month
         for offset in range(per_client):
             period, days = _period(offset)
+            first = date(int(period[:4]), int(period[5:]), 1)
             wh = int(power[client_id] * 24 * days * rng.uniform(0.85, 0.99))
-            energy_minor = wh * price_e4 // 100_000  # Wh → kWh (÷1000), e4 → currency (÷10⁴), ×100
+            energy_minor = wh * price // 10_000_000  # Wh × (1/10,000 of a cent per kWh)
             markup_minor = energy_minor * markup_bp // 10_000
             hosting_minor = fee_minor * miners[client_id]
             service_minor = rng.choice((0, 0, 0, 2_500, 5_000))
+            total = energy_minor + markup_minor + hosting_minor + service_minor
             created = datetime(*_next_month(period), 1, 6, 0, tzinfo=UTC)
             unpaid = offset == per_client - 1 or rng.random() < 0.1
             rows.append(
                 {
                     "client_id": client_id,
                     "period": period,
+                    "period_start": first,
+                    "period_end": first + timedelta(days=days - 1),
                     "currency": "USD",
-                    "consumption_wh": wh,
-                    "price_per_kwh_e4": price_e4,
-                    "markup_bp": markup_bp,
-                    "hosting_minor": hosting_minor,
-                    "service_cost_minor": service_minor,
-                    "total_minor": energy_minor + markup_minor + hosting_minor + service_minor,
+                    "issued_on": created.date(),
+                    "due_on": created.date() + timedelta(days=10),
+                    "energy_wh": wh,
+                    "total_minor": total,
+                    "paid_minor": 0 if unpaid else total,
                     "status": "unpaid" if unpaid else "paid",
+                    "overdue_noticed": False,
+                    "version": 1,
                     "created_at": created,
                     "updated_at": created,
                 }
@@ -500,6 +508,41 @@ def _consumption_rows(
     ]
 
 
+async def _insert_energy(
+    db: Database, rng: random.Random, miners: Sequence[dict[str, Any]], first: date, days: int
+) -> int:
+    """Telemetry's per-miner day rows for `days` days from `first`: every assigned miner, every
+    day, with its client (written in chunks, never all in memory)."""
+    statement = insert(_table("miner_energy_daily"))
+    assigned = [(m["id"], m["client_id"], m["nominal_power_w"]) for m in miners if m["client_id"]]
+    count = 0
+    chunk: list[dict[str, Any]] = []
+    async with db.write() as session:
+        for d in range(days):
+            day = first + timedelta(days=d)
+            for miner_id, client_id, watts in assigned:
+                up = 86_400 if rng.random() > 0.03 else rng.randint(0, 86_400)
+                chunk.append(
+                    {
+                        "miner_id": miner_id,
+                        "day": day,
+                        "client_id": client_id,
+                        "energy_wh": watts * up // 3_600,
+                        "source": "measured",
+                        "up_seconds": up,
+                        "updated_at": NOW,
+                    }
+                )
+                if len(chunk) >= CHUNK:
+                    await session.execute(statement, chunk)
+                    count += len(chunk)
+                    chunk = []
+        if chunk:
+            await session.execute(statement, chunk)
+            count += len(chunk)
+    return count
+
+
 # --- the whole facility --------------------------------------------------------------------------
 
 
@@ -511,6 +554,7 @@ async def generate(
     tasks_per_client: int = 3,
     bills_per_client: int = 2,
     days: int = 0,
+    energy_month: date | None = None,
     seed: int = 1,
     managers: int = 10,
     owner_telegram_id: int = OWNER_TG,
@@ -535,7 +579,8 @@ async def generate(
     power: Counter[int] = Counter()
     owners = _owners(rng, miners, client_ids)
     miner_count = Counter(o for o in owners if o is not None)
-    await _insert(db, "miners", _miner_rows(rng, owners, miner_base, power))
+    miner_rows = _miner_rows(rng, owners, miner_base, power)
+    await _insert(db, "miners", miner_rows)
     tasks = await _insert(
         db,
         "tasks",
@@ -547,6 +592,12 @@ async def generate(
     consumption = await _insert(
         db, "consumption_daily", _consumption_rows(rng, client_ids, days, power)
     )
+    energy = 0
+    if energy_month is not None:
+        first = energy_month.replace(day=1)
+        following = (first + timedelta(days=32)).replace(day=1)
+        energy = await _insert_energy(db, rng, miner_rows, first, (following - first).days)
+    del miner_rows
 
     busiest = miner_count.most_common(1)
     return Facility(
@@ -558,6 +609,7 @@ async def generate(
         tasks=tasks,
         bills=bills,
         consumption_rows=consumption,
+        energy_rows=energy,
         busiest_client_id=busiest[0][0] if busiest else None,
         busiest_client_miners=busiest[0][1] if busiest else 0,
     )
@@ -571,6 +623,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--clients", type=int, required=True)
     parser.add_argument("--miners", type=int, required=True)
     parser.add_argument("--days", type=int, default=0, help="days of consumption_daily per client")
+    parser.add_argument(
+        "--energy-month", default=None, help="YYYY-MM: per-miner energy rows for every day of it"
+    )
     parser.add_argument("--tasks-per-client", type=int, default=3)
     parser.add_argument("--bills-per-client", type=int, default=2)
     parser.add_argument("--managers", type=int, default=10)
@@ -589,6 +644,9 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
             tasks_per_client=args.tasks_per_client,
             bills_per_client=args.bills_per_client,
             days=args.days,
+            energy_month=date.fromisoformat(f"{args.energy_month}-01")
+            if args.energy_month
+            else None,
             seed=args.seed,
             managers=args.managers,
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import insert, select
 
@@ -84,7 +86,15 @@ async def test_overview_counts_search_mine_sort(services: Services, owner, db) -
                     reporter_id=owner.staff_id,
                     client_id=acme.id,
                 ),
-                Bill(client_id=acme.id, period="2026-10", currency="USD"),
+                Bill(
+                    client_id=acme.id,
+                    period="2026-10",
+                    period_start=date(2026, 10, 1),
+                    period_end=date(2026, 10, 31),
+                    issued_on=date(2026, 11, 1),
+                    due_on=date(2026, 11, 11),
+                    currency="USD",
+                ),
             ]
         )
     page = await services.clients.overview(owner)

@@ -17,6 +17,7 @@ from storage.db import Database
 from storage.models import (
     AuditEntry,
     Bill,
+    BillLine,
     ConsumptionDaily,
     ExportJob,
     Miner,
@@ -92,17 +93,34 @@ async def fill(db: Database, client_ids: list[int]) -> None:
             bill = Bill(
                 client_id=cid,
                 period=f"{start:%Y-%m}",
+                period_start=start,
+                period_end=end,
                 currency="USD",
-                consumption_wh=1_234_567,
-                price_per_kwh_e4=550,
-                markup_bp=1250,
-                hosting_minor=1500,
-                service_cost_minor=0,
+                issued_on=end + timedelta(days=1),
+                due_on=end + timedelta(days=11),
+                energy_wh=1_234_567,
                 total_minor=123_456,
-                status="unpaid",
+                paid_minor=100_000,
+                status="partially_paid",
             )
             session.add(bill)
             await session.flush()
+            session.add_all(
+                [
+                    BillLine(
+                        bill_id=bill.id,
+                        position=0,
+                        kind="energy",
+                        source="measured",
+                        first_day=start,
+                        last_day=end,
+                        quantity=1_234_567,
+                        rate=550_000,
+                        amount_minor=67_901,
+                    ),
+                    BillLine(bill_id=bill.id, position=1, kind="fee", amount_minor=55_555),
+                ]
+            )
             session.add(
                 Payment(
                     bill_id=bill.id,
@@ -205,13 +223,15 @@ async def test_two_clients_for_last_month_arrive_as_a_document_and_can_be_sent_a
     assert [r[0] for r in rows(book["Tasks"])] == [1, 2]
 
     bills = book["Bills"]
-    assert [(r[0], r[3], r[11]) for r in rows(bills)] == [
-        (1, f"{start:%Y-%m}", "USD"),
-        (2, f"{start:%Y-%m}", "USD"),
+    assert [(r[0], r[3], r[12], r[13]) for r in rows(bills)] == [
+        (1, f"{start:%Y-%m}", "USD", "Partially paid"),
+        (2, f"{start:%Y-%m}", "USD", "Partially paid"),
     ]
     total = bills["J2"]
     assert total.value == 1234.56 and total.number_format == "#,##0.00"
     assert bills["E2"].value == 1234.567  # kWh
+    assert (bills["F2"].value, bills["H2"].value) == (679.01, 555.55)  # energy, hosting fee
+    assert (bills["K2"].value, bills["L2"].value) == (1000, 234.56)  # paid, due
     payments = rows(book["Payments"])
     assert [(r[0], r[6], r[7], r[8]) for r in payments] == [
         (1, 1000, "USD", "Crypto"),
