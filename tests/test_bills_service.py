@@ -109,7 +109,7 @@ async def test_monthly_run_matches_the_hand_computation(
         moves = (await session.scalars(select(MinerClientChange))).all()
     assert [(m.old_client_id, m.new_client_id, m.source) for m in moves] == [(a, b, "mass")]
 
-    page = await services.bills.list(owner, services_query(client_id=a))
+    page = await services.bills.browse(owner, services_query(client_id=a))
     bill_a = await services.bills.card(owner, page.page.items[0].id)
     got = {_key(li.line): li.line.amount for li in bill_a.lines}
     assert got == data.A_LINES
@@ -121,11 +121,12 @@ async def test_monthly_run_matches_the_hand_computation(
     }
     assert energy == {"measured": data.A_MEASURED_1, "nominal": data.A_NOMINAL}
     task_line = next(li.line for li in bill_a.lines if li.line.kind == "task")
-    assert task_line.task_id == task and task_line.description.startswith(f"#{task} ")
+    assert task_line.task_id == task
+    assert (task_line.description or "").startswith(f"#{task} ")
     assert bill_a.summary.status == "unpaid"
     assert bill_a.summary.due_on == date(2026, 11, 12)  # issued Nov 2, 10 days
 
-    page_b = await services.bills.list(owner, services_query(client_id=b))
+    page_b = await services.bills.browse(owner, services_query(client_id=b))
     bill_b = await services.bills.card(owner, page_b.page.items[0].id)
     assert {_key(li.line): li.line.amount for li in bill_b.lines} == data.B_LINES
     assert bill_b.summary.total == data.B_TOTAL
@@ -151,8 +152,8 @@ async def test_payments_statuses_credit_edit_and_cancel(
 ) -> None:
     a, b, _ = october
     await services.billing.due()
-    bill_a = (await services.bills.list(owner, services_query(client_id=a))).page.items[0]
-    bill_b = (await services.bills.list(owner, services_query(client_id=b))).page.items[0]
+    bill_a = (await services.bills.browse(owner, services_query(client_id=a))).page.items[0]
+    bill_b = (await services.bills.browse(owner, services_query(client_id=b))).page.items[0]
     today = date(2026, 11, 2)
 
     card = await services.bills.add_payment(
@@ -187,7 +188,7 @@ async def test_payments_statuses_credit_edit_and_cancel(
             await session.scalars(select(AuditEntry).where(AuditEntry.action == "bill.edited"))
         ).all()
     assert logged[0].client_id == b
-    assert logged[0].changes["price_kwh"] == ["0.05 USD/kWh", "0.10 USD/kWh"]
+    assert (logged[0].changes or {})["price_kwh"] == ["0.05 USD/kWh", "0.10 USD/kWh"]
 
     # overdue: past the due date the bill is marked, and the manager told once
     clock.now = data.local(date(2026, 11, 13), 10)
@@ -204,7 +205,7 @@ async def test_payments_statuses_credit_edit_and_cancel(
     # December 1st: November's bill for A can use A's October overpayment with one tap
     clock.now = data.local(date(2026, 12, 1), 9)
     await services.billing.due()
-    page = await services.bills.list(owner, services_query(client_id=a, period="2026-11"))
+    page = await services.bills.browse(owner, services_query(client_id=a, period="2026-11"))
     november = await services.bills.card(owner, page.page.items[0].id)
     assert november.credit == 1_000
     november = await services.bills.use_credit(owner, november.id)
@@ -224,12 +225,12 @@ async def test_task_cost_lands_once_and_again_after_a_cancel(
 ) -> None:
     a, _, task = october
     await services.billing.due()
-    bill = (await services.bills.list(owner, services_query(client_id=a))).page.items[0]
+    bill = (await services.bills.browse(owner, services_query(client_id=a))).page.items[0]
     await services.bills.cancel(owner, bill.id, "Wrong month")
     clock.now = data.local(date(2026, 12, 1), 9)
     result = await services.billing.due()  # November: the task's cost lands again
     assert result.period == "2026-11"
-    page = await services.bills.list(owner, services_query(client_id=a, period="2026-11"))
+    page = await services.bills.browse(owner, services_query(client_id=a, period="2026-11"))
     november = await services.bills.card(owner, page.page.items[0].id)
     assert [li.line.task_id for li in november.lines if li.line.kind == "task"] == [task]
 
@@ -244,9 +245,9 @@ async def test_no_price_no_bills_and_a_month_without_price_is_retried(
 async def test_bills_need_the_flags(services: Services, owner: Actor) -> None:
     newbie = await join(services, owner, "newbie", 2001, "Nick Newbie")
     with pytest.raises(PermissionDenied):
-        await services.bills.list(newbie, services_query())
+        await services.bills.browse(newbie, services_query())
     accountant = await join(services, owner, "accountant", 2002, "Anna Accountant")
-    await services.bills.list(accountant, services_query())
+    await services.bills.browse(accountant, services_query())
     with pytest.raises(PermissionDenied):
         await services.bills.set_rate(newbie, None, "price_kwh", "0.05", data.FIRST)
 
@@ -261,7 +262,7 @@ async def test_nominal_skips_hours_known_offline(
     await services.miners.set_status(owner, Selection(ids=frozenset({m3})), "offline")
     clock.now = data.local(date(2026, 11, 2), 12)
     await services.billing.due()
-    bill = (await services.bills.list(owner, services_query(client_id=a))).page.items[0]
+    bill = (await services.bills.browse(owner, services_query(client_id=a))).page.items[0]
     card = await services.bills.card(owner, bill.id)
     nominal = sum(li.line.quantity for li in card.lines if li.line.source == "nominal")
     # m1, m2 (3,250 W) all month, m3 (3,000 W) until October 21st 00:00
@@ -284,7 +285,7 @@ async def test_download_gives_an_invoice_and_the_evidence(
         owner, "payment_details", "IBAN DE00 1234 5678 9012\nBIC ABCDEFXX"
     )
     await services.billing.due()
-    bill = (await services.bills.list(owner, services_query(client_id=a))).page.items[0]
+    bill = (await services.bills.browse(owner, services_query(client_id=a))).page.items[0]
     await services.bills.add_payment(
         owner,
         bill.id,

@@ -51,7 +51,7 @@ async def bills_list(
     note: str | None = None,
 ) -> None:
     query = await _query(state)
-    result = await services.bills.list(actor, query, page, PER_PAGE)
+    result = await services.bills.browse(actor, query, page, PER_PAGE)
     await state.update_data(bl_page=result.page.page)
     head = [t("bills-title", count=result.page.total), views.owed(t, result.owed)]
     shown = []
@@ -202,7 +202,7 @@ def router() -> Router:
     async def on_status_filter(
         query: CallbackQuery, actor: Actor, t: Localizer, services: Services
     ) -> None:
-        await services.bills.list(actor, BillQuery(), 0, 1)  # the gate, before the picker
+        await services.bills.browse(actor, BillQuery(), 0, 1)  # the gate, before the picker
         codes = ["", *STATUSES]
         picks = [
             button(
@@ -253,7 +253,7 @@ def router() -> Router:
     async def on_client_filter(
         query: CallbackQuery, actor: Actor, t: Localizer, services: Services, state: FSMContext
     ) -> None:
-        await services.bills.list(actor, BillQuery(), 0, 1)
+        await services.bills.browse(actor, BillQuery(), 0, 1)
         await state.set_state(BillBrowse.client)
         rows = [
             [button(t("bills-filter-all"), BillCb(action="fcv").pack())],

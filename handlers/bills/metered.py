@@ -35,7 +35,7 @@ def router() -> Router:
         query: CallbackQuery, actor: Actor, t: Localizer, services: Services, state: FSMContext
     ) -> None:
         actor.require(Permission.BILLS_EDIT)
-        await services.bills.list(actor, BillQuery(), 0, 1)
+        await services.bills.browse(actor, BillQuery(), 0, 1)
         await state.set_state(MeteredForm.file)
         await show(
             query, t("bills-metered-ask"), [[button(t("back"), BillCb(action="back").pack())]]

@@ -230,14 +230,14 @@ def invoice_pdf(invoice: Invoice, texts: Texts, locale: str, days_in_month: int)
         totals.append((_plain(texts, "bills-pdf-credit"), t.paid - t.total, True))
     else:
         totals.append((_plain(texts, "bills-pdf-due-amount"), due, True))
-    for label, value, strong in totals:
+    for label, amount, strong in totals:
         pdf.set_font("DejaVu", "B" if strong else "", 10)
         pdf.set_x(pdf.l_margin + width * 0.45)
         pdf.cell(width * 0.33, 6, label, align="R")
         pdf.cell(
             width * 0.22,
             6,
-            format_money(value, t.currency, locale),
+            format_money(amount, t.currency, locale),
             align="R",
             new_x=XPos.LMARGIN,
             new_y=YPos.NEXT,

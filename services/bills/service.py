@@ -256,7 +256,7 @@ class BillService:
 
     # --- the list and the card --------------------------------------------------------------
 
-    async def list(
+    async def browse(
         self, actor: Actor, query: BillQuery, page: int = 0, per_page: int = 8
     ) -> BillPage:
         await self._require(actor)

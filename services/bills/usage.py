@@ -177,11 +177,11 @@ async def usage(
     days = window.days
     result: dict[int, Usage] = defaultdict(Usage)
     covered: dict[tuple[int, date], int] = defaultdict(int)
-    for client_id, day, source, wh, rows in await repo.energy_by_client_day(
+    for client_id, day, source, wh, count in await repo.energy_by_client_day(
         session, window.first, window.last, clients
     ):
         result[client_id].add(day, source, wh)
-        covered[(client_id, day)] += rows
+        covered[(client_id, day)] += count
 
     wanted = (lambda c: True) if clients is None else set(clients).__contains__
     steady = await repo.steady_counts(session, window.start_utc, clients)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
-    Row,
+    Table,
     and_,
     case,
     exists,
@@ -42,9 +42,10 @@ from storage.models import (
 
 IN_CHUNK = 500
 CHUNK = 1_000
-_lines = BillLine.__table__
-_bills = Bill.__table__
-MinerRow = Row[Any]  # id, client_id, created_at, nominal_power_w, status, serial, ip, model
+_lines = cast(Table, BillLine.__table__)
+_bills = cast(Table, Bill.__table__)
+_energy = cast(Table, MinerEnergyDaily.__table__)
+MinerRow = Any  # a row: id, client_id, created_at, nominal_power_w, status, serial, ip, model
 
 
 def _chunks(items: Sequence[Any], size: int = IN_CHUNK) -> list[Sequence[Any]]:
@@ -70,7 +71,7 @@ async def energy_by_client_day(
         .where(m.day >= first, m.day <= last, _client_in(m.client_id, clients))
         .group_by(m.client_id, m.day, m.source)
     )
-    return [(c, d, s, int(wh or 0), int(n)) for c, d, s, wh, n in rows]
+    return [(c, d, s, int(wh or 0), int(n)) for c, d, s, wh, n in rows if c is not None]
 
 
 def _changed_since(start: datetime) -> Any:
@@ -94,7 +95,7 @@ async def steady_counts(
         )
         .group_by(Miner.client_id)
     )
-    return {c: int(n) for c, n in rows}
+    return {c: int(n) for c, n in rows if c is not None}
 
 
 _MINER_COLUMNS = (
@@ -158,7 +159,7 @@ async def steady_nominal_power(
             )
             .group_by(Miner.client_id)
         )
-        out.update({c: int(w or 0) for c, w in rows})
+        out.update({c: int(w or 0) for c, w in rows if c is not None})
     return out
 
 
@@ -174,7 +175,7 @@ async def telemetry_rows(
                 m.client_id.in_(chunk), m.day >= first, m.day <= last
             )
         )
-        out += [(mi, d, c, int(wh), s) for mi, d, c, wh, s in rows]
+        out += [(mi, d, c, int(wh), s) for mi, d, c, wh, s in rows if c is not None]
     return out
 
 
@@ -333,7 +334,7 @@ async def page(
     manager_id: int | None,
     offset: int,
     limit: int,
-) -> tuple[int, list[Row[Any]]]:
+) -> tuple[int, list[tuple[Bill, str]]]:
     """(total, a page of (Bill, client name)): overdue first, then what is still owed, newest
     month first."""
     base = select(func.count(Bill.id)).join(Client, Client.id == Bill.client_id)
@@ -350,7 +351,7 @@ async def page(
     rows = await session.execute(
         query.order_by(_ORDER, Bill.period.desc(), Bill.id.desc()).offset(offset).limit(limit)
     )
-    return int(total or 0), list(rows.all())
+    return int(total or 0), [(bill, name) for bill, name in rows]
 
 
 async def owed_by_currency(
@@ -423,9 +424,9 @@ async def put_miner_energy(session: AsyncSession, rows: Sequence[dict[str, Any]]
     keys = sorted({(r["miner_id"], r["day"]) for r in rows})
     for chunk in _chunks(keys):
         for miner_id, day in chunk:
-            await session.execute(m.__table__.delete().where(m.miner_id == miner_id, m.day == day))
+            await session.execute(_energy.delete().where(m.miner_id == miner_id, m.day == day))
     for chunk in _chunks(list(rows), CHUNK):
         await session.execute(
-            insert(m.__table__),
+            insert(_energy),
             [{"up_seconds": 0, "updated_at": datetime.now(UTC), **r} for r in chunk],
         )

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, insert, select, true
+from sqlalchemy import ColumnElement, Table, insert, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import MinerClientChange, MinerStatusChange
 
 CHUNK = 2_000
-_clients = MinerClientChange.__table__
-_statuses = MinerStatusChange.__table__
+_clients = cast(Table, MinerClientChange.__table__)
+_statuses = cast(Table, MinerStatusChange.__table__)
 
 ClientMove = tuple[int, int | None, int | None]  # miner id, old client, new client
 StatusMove = tuple[int, str, str]  # miner id, old status, new status
