@@ -36,6 +36,7 @@ bench: $(VENV)/.test-installed
 	$(PY) -m bench.export_xlsx
 	$(PY) -m bench.updates
 	$(PY) -m bench.telemetry
+	$(PY) -m bench.bills
 
 clean:
 	rm -rf $(VENV) .pytest_cache

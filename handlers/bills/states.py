@@ -33,3 +33,9 @@ class PricingForm(StatesGroup):
 class MeteredForm(StatesGroup):
     file = State()
     preview = State()
+
+
+class TaskCostForm(StatesGroup):
+    """A Maintenance task's Cost, typed on its card (billed once it is closed)."""
+
+    value = State()

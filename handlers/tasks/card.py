@@ -11,6 +11,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from handlers.bills.task_cost import task_cost_rows
 from handlers.calendar import month_of, month_rows
 from handlers.callbacks import ClientCb, TaskCb
 from handlers.clients.views import miner_line, short
@@ -61,6 +62,7 @@ async def task_card(
             ]
         )
         rows.append([button(t("task-add-comment"), TaskCb(action="cmt", id=c.id).pack())])
+        rows += task_cost_rows(t, c)
     elif may_work(actor, c.assignee_id):  # the assignee moves and comments their own task
         rows.append(
             [

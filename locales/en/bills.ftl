@@ -254,3 +254,6 @@ field-payment-term = Payment term
 field-company = Company
 field-address = Address
 field-payment-details = Payment details
+task-set-cost = 💰 Cost
+task-ask-cost = Task #{ $id }: send its cost in the facility's currency, e.g. 150.50 (or - to clear it). A closed Repair or Replacement task with a cost lands on the client's next bill.
+task-cost-saved = Cost saved.

@@ -10,11 +10,12 @@ import io
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from openpyxl import load_workbook
 from sqlalchemy import event, func, select
 
-from handlers.callbacks import BillCb
+from handlers.callbacks import BillCb, TaskCb
 from services.bills.periods import next_month, previous_month
 from services.container import Services
 from services.miners.service import Selection
@@ -139,8 +140,11 @@ async def test_a_month_billed_paid_edited_and_downloaded(
             client_id=1,
         ),
     )
-    cost = next(f for f in board.fields if f.name == COST_FIELD)
-    await services.tasks.set_field(actor, task.id, cost.id, "150.50")
+    assert any(f.name == COST_FIELD for f in board.fields)
+    await owner.tap_data(TaskCb(action="card", id=task.id).pack())
+    await owner.tap("Cost")
+    await owner.send("150.50")
+    assert owner.last.plain.startswith("Cost saved.") and "Cost: 150.5" in owner.last.plain
     done = next(s for s in board.statuses if s.category == "done")
     await services.tasks.move(actor, task.id, done.id)
 
@@ -207,14 +211,14 @@ async def test_a_month_billed_paid_edited_and_downloaded(
     pdf, xlsx = await documents(owner, fake)
     assert pdf.startswith(b"%PDF")
     book = load_workbook(io.BytesIO(xlsx), read_only=True)
-    rows = list(book.worksheets[0].iter_rows(values_only=True))
-    assert rows[0][:7] == ("Date", "Miner ID", "Serial number", "IP", "Model", "kWh", "Source")
-    body = [r for r in rows[1:] if r and r[1] is not None]
+    cells: list[tuple[Any, ...]] = list(book.worksheets[0].iter_rows(values_only=True))
+    assert cells[0][:7] == ("Date", "Miner ID", "Serial number", "IP", "Model", "kWh", "Source")
+    body = [r for r in cells[1:] if r and r[1] is not None]
     assert len(body) == 2 * days + 10  # m1, m2 every day; m3 on its ten days with Alpha
     assert {r[6] for r in body} == {"measured", "nominal"}
     assert {r[8] for r in body if r[0].date() == first + timedelta(days=14)} == {0.06}
     kwh = (14 * 36 + (days - 14) * 36) + 684
-    assert rows[-1][0] == "Billed kWh" and rows[-1][5] == kwh
+    assert cells[-1][0] == "Billed kWh" and cells[-1][5] == kwh
 
     # Edit Beta's bill: the price per kWh; the total follows and the client's log says so.
     await owner.send("/menu")
