@@ -3,6 +3,7 @@ from when the member opened the screen guards the save against a concurrent edit
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import F, Router
@@ -19,6 +20,7 @@ from handlers.render import button, show
 from locales import Localizer
 from services.actor import Actor
 from services.bills.documents import describe_line
+from services.bills.service import BillCard
 from services.container import Services
 from services.errors import Conflict, Invalid
 from services.permissions import Permission
@@ -28,6 +30,30 @@ RATES = {"ep": "price_kwh", "em": "markup"}
 
 def _back(t: Localizer, bill_id: int) -> list[Any]:
     return [button(t("back"), BillCb(action="edit", id=bill_id).pack())]
+
+
+async def _save(
+    message: Message,
+    actor: Actor,
+    t: Localizer,
+    services: Services,
+    state: FSMContext,
+    change: Callable[[int, int], Awaitable[BillCard]],
+) -> None:
+    """Apply a typed edit: a bad value asks again; an edit made meanwhile shows the bill now."""
+    data = await state.get_data()
+    bill_id = int(data.get("bl_bill") or 0)
+    try:
+        card = await change(bill_id, int(data.get("bl_ver") or 0))
+    except Invalid as exc:
+        await show(message, error_text(t, exc), [_back(t, bill_id)])
+        return
+    except Conflict as exc:
+        await state.set_state(None)
+        await bill_card(message, actor, t, services, bill_id, note=error_text(t, exc))
+        return
+    await state.set_state(None)
+    await bill_card(message, actor, t, services, card.id, note=t("bills-edited"))
 
 
 def router() -> Router:
@@ -73,24 +99,20 @@ def router() -> Router:
         message: Message, actor: Actor, t: Localizer, services: Services, state: FSMContext
     ) -> None:
         data = await state.get_data()
-        bill_id = int(data.get("bl_bill") or 0)
-        try:
-            card = await services.bills.edit_rate(
+        await _save(
+            message,
+            actor,
+            t,
+            services,
+            state,
+            lambda bill_id, version: services.bills.edit_rate(
                 actor,
                 bill_id,
                 str(data.get("bl_rate")),
                 message.text or "",
-                expected_version=int(data.get("bl_ver") or 0),
-            )
-        except Invalid as exc:
-            await show(message, error_text(t, exc), [_back(t, bill_id)])
-            return
-        except Conflict as exc:
-            await state.set_state(None)
-            await bill_card(message, actor, t, services, bill_id, note=error_text(t, exc))
-            return
-        await state.set_state(None)
-        await bill_card(message, actor, t, services, card.id, note=t("bills-edited"))
+                expected_version=version,
+            ),
+        )
 
     @r.callback_query(BillCb.filter(F.action == "el"))
     async def on_line(
@@ -116,24 +138,20 @@ def router() -> Router:
         message: Message, actor: Actor, t: Localizer, services: Services, state: FSMContext
     ) -> None:
         data = await state.get_data()
-        bill_id = int(data.get("bl_bill") or 0)
-        try:
-            card = await services.bills.add_line(
+        await _save(
+            message,
+            actor,
+            t,
+            services,
+            state,
+            lambda bill_id, version: services.bills.add_line(
                 actor,
                 bill_id,
                 str(data.get("bl_line") or ""),
                 message.text or "",
-                expected_version=int(data.get("bl_ver") or 0),
-            )
-        except Invalid as exc:
-            await show(message, error_text(t, exc), [_back(t, bill_id)])
-            return
-        except Conflict as exc:
-            await state.set_state(None)
-            await bill_card(message, actor, t, services, bill_id, note=error_text(t, exc))
-            return
-        await state.set_state(None)
-        await bill_card(message, actor, t, services, card.id, note=t("bills-edited"))
+                expected_version=version,
+            ),
+        )
 
     @r.callback_query(BillCb.filter(F.action == "rl"))
     async def on_remove_line(

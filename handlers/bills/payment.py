@@ -142,10 +142,8 @@ def router() -> Router:
         t: Localizer,
         state: FSMContext,
     ) -> None:
-        arg = callback_data.arg
-        try:
-            day = date(int(arg[:4]), int(arg[4:6]), int(arg[6:8]))
-        except ValueError:
+        day = views.day_arg(callback_data.arg)
+        if day is None:
             return
         await state.update_data(bl_day=day.isoformat())
         await state.set_state(BillForm.method)

@@ -206,10 +206,8 @@ def router() -> Router:
         services: Services,
         state: FSMContext,
     ) -> None:
-        arg = callback_data.arg
-        try:
-            day = date(int(arg[:4]), int(arg[4:6]), int(arg[6:8]))
-        except ValueError:
+        day = views.day_arg(callback_data.arg)
+        if day is None:
             return
         data = await state.get_data()
         client_id, name = int(data.get("pr_client") or 0), str(data.get("pr_name"))

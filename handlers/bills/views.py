@@ -61,6 +61,14 @@ def day(t: Localizer, value: date) -> str:
     return value.strftime("%d.%m.%Y") if t.locale == "ru" else value.isoformat()
 
 
+def day_arg(arg: str) -> date | None:
+    """A day from a button's YYYYMMDD (None when it is not one)."""
+    try:
+        return date(int(arg[:4]), int(arg[4:6]), int(arg[6:8]))
+    except ValueError:
+        return None
+
+
 def period(t: Localizer, code: str) -> str:
     year, month = (int(p) for p in code.split("-"))
     return month_name(t, date(year, month, 1))

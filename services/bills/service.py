@@ -408,18 +408,16 @@ class BillService:
             session.add(payment)
             await session.flush()
             old_status = bill.status
-            await self._settle(session, bill, today, now)
-            self._log(
+            await self._repaid(
                 session,
                 actor,
                 bill,
                 "bill.payment_added",
-                {"paid-total": [*self._moneys(bill, bill.paid_minor - minor, bill.paid_minor)]},
+                today,
                 now,
                 payment=format_money(minor, bill.currency),
                 method=method,
                 paid_on=paid_on.isoformat(),
-                status=[old_status, bill.status],
             )
             await self._paid_notice(session, bill, old_status)
             return await self._card(session, bill.id)
@@ -439,16 +437,13 @@ class BillService:
                     pair.append(other)
             for p in pair:
                 bill = await self._bill_for_update(session, p.bill_id)
-                before = bill.paid_minor
                 await session.delete(p)
-                await session.flush()
-                await self._settle(session, bill, today, now)
-                self._log(
+                await self._repaid(
                     session,
                     actor,
                     bill,
                     "bill.payment_removed",
-                    {"paid-total": [*self._moneys(bill, before, bill.paid_minor)]},
+                    today,
                     now,
                     payment=format_money(p.amount_minor, bill.currency),
                     method=p.method,
@@ -502,14 +497,12 @@ class BillService:
                 session.add_all([out, into])
                 await session.flush()
                 out.linked_id, into.linked_id = into.id, out.id
-                source_before = source.paid_minor
-                await self._settle(session, source, today, now)
-                self._log(
+                await self._repaid(
                     session,
                     actor,
                     source,
                     "bill.credit_moved",
-                    {"paid-total": [*self._moneys(source, source_before, source.paid_minor)]},
+                    today,
                     now,
                     payment=format_money(take, bill.currency),
                     to=bill.id,
@@ -518,14 +511,12 @@ class BillService:
                 moved += take
             if not moved:
                 raise Conflict("no-credit")
-            before = bill.paid_minor
-            await self._settle(session, bill, today, now)
-            self._log(
+            await self._repaid(
                 session,
                 actor,
                 bill,
                 "bill.credit_used",
-                {"paid-total": [*self._moneys(bill, before, bill.paid_minor)]},
+                today,
                 now,
                 payment=format_money(moved, bill.currency),
             )
@@ -728,6 +719,22 @@ class BillService:
             bill.total_minor, bill.paid_minor, bill.due_on, today, cancelled=is_cancelled
         )
         bill.updated_at = now
+
+    async def _repaid(
+        self,
+        session: AsyncSession,
+        actor: Actor,
+        bill: Bill,
+        action: str,
+        today: date,
+        now: datetime,
+        **details: Any,
+    ) -> None:
+        """Settle a bill whose payments changed, and log what is paid, old → new."""
+        before = bill.paid_minor
+        await self._settle(session, bill, today, now)
+        paid = self._moneys(bill, before, bill.paid_minor)
+        self._log(session, actor, bill, action, {"paid-total": paid}, now, **details)
 
     def _moneys(self, bill: Bill, *values: int) -> list[str]:
         return [format_money(v, bill.currency) for v in values]
