@@ -21,7 +21,7 @@ from services.container import Services
 from services.miners.service import Selection
 from services.tasks.managers import COST_FIELD
 from services.tasks.service import TaskDraft
-from storage.models import Bill, BillingRun
+from storage.models import Bill, BillingRun, Miner
 from tests import bills_data as data
 from tests.e2e.conftest import OWNER_ID, RunningBot, add_client, join, labels
 from tests.fakebotapi import FakeBotAPI, TelegramUser
@@ -252,3 +252,40 @@ async def test_a_member_without_bills_view_sees_no_bills_and_is_refused(
     ):
         await nina.tap_data(forged.pack())
         assert "Your role does not allow this" in str(nina.last_answer().get("text"))
+
+
+async def test_an_overdue_notice_marks_the_clients_miners_unpaid(
+    bot: RunningBot, fake: FakeBotAPI, owner: TelegramUser
+) -> None:
+    app = bot.app
+    assert app is not None
+    await add_client(owner, "Alpha", "alpha@example.com")
+    first = billed_month()
+    await data.add_miners(app.db, 1, first)
+    today = datetime.now(data.ZONE).date()
+    async with app.db.write() as session:
+        session.add(
+            Bill(
+                client_id=1,
+                period=f"{first:%Y-%m}",
+                period_start=first,
+                period_end=next_month(first) - timedelta(days=1),
+                currency="USD",
+                issued_on=today - timedelta(days=12),
+                due_on=today - timedelta(days=2),
+                total_minor=12_345,
+            )
+        )
+    assert await app.services.billing.mark_overdue() == 1
+    notice = await owner.wait_for(lambda m: "is overdue" in m.plain)
+    assert "123.45 USD" in notice.plain
+    assert labels(notice) == ["💳 Add payment", "🔴 Mark the client's miners unpaid"]
+    await owner.tap("Mark the client's miners unpaid", message=notice)
+    assert "3" in owner.last.plain
+    await owner.tap("Confirm")
+    async with app.db.read() as session:
+        unpaid = await session.scalar(
+            select(func.count(Miner.id)).where(Miner.client_id == 1, Miner.paid.is_(False))
+        )
+    assert unpaid == 3
+    assert await app.services.billing.mark_overdue() == 0  # told once
