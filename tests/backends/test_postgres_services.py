@@ -15,5 +15,6 @@ for _module in (
     "tests.test_storage",
     "tests.test_backend_behaviour",
     "tests.test_exports_service",
+    "tests.test_bills_service",
 ):
     rerun(globals(), _module, needs=("db", "services", "owner"))

@@ -151,18 +151,24 @@ async def test_a_month_billed_paid_edited_and_downloaded(
     # The monthly run, one client a transaction, stopped by a "crash" after the first bill...
     app.services.billing.batch = 1
     run = asyncio.create_task(app.services.billing.due())
-    commits = [0]
+    wrote_bill = [False]
+
+    def on_execute(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO BILLS "):
+            wrote_bill[0] = True
 
     def on_commit(connection: object) -> None:
-        commits[0] += 1
-        if commits[0] == 2:  # the run's row, then the first bill
+        if wrote_bill[0]:  # the first bill is committed: the process "dies" here
             run.cancel()
 
-    event.listen(app.db.write_engine.sync_engine, "commit", on_commit)
+    engine = app.db.write_engine.sync_engine
+    event.listen(engine, "after_cursor_execute", on_execute)
+    event.listen(engine, "commit", on_commit)
     try:
         await asyncio.gather(run, return_exceptions=True)
     finally:
-        event.remove(app.db.write_engine.sync_engine, "commit", on_commit)
+        event.remove(engine, "after_cursor_execute", on_execute)
+        event.remove(engine, "commit", on_commit)
     async with app.db.read() as session:
         assert await session.scalar(select(func.count(Bill.id))) == 1
         period = await session.get(BillingRun, f"{first:%Y-%m}")
