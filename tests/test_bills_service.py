@@ -308,3 +308,35 @@ async def test_download_gives_an_invoice_and_the_evidence(
         assert rows[-1][5] == (data.A_MEASURED_1 + data.A_MEASURED_2 + data.A_NOMINAL) / 1000
         day_15 = [r for r in rows[1:-2] if str(r[0]).startswith("2026-10-15")]
         assert {r[8] for r in day_15} == {0.06}
+
+
+async def test_meter_readings_replace_the_energy_of_their_days(
+    services: Services, owner: Actor, october: tuple[int, int, int]
+) -> None:
+    a, b, _ = october
+    csv = (
+        b"Email;Date;kWh\n"
+        b"alpha@example.com;2026-10-03;100,5\n"  # a day of A
+        b"beta@example.com;10.2026;3100\n"  # B's whole month
+        b"alpha@example.com;2026-10-03;1\n"  # the same day again
+        b"nobody@example.com;2026-10-04;5\n"
+        b"alpha@example.com;someday;5\n"
+    )
+    preview = await services.metered.read(owner, csv, "meters.csv")
+    assert (preview.readings, preview.clients, preview.wh) == (2, 2, 3_200_500)
+    assert preview.rejects == [(4, "duplicate"), (5, "unknown-client"), (6, "metered_period")]
+    await services.metered.apply(owner, preview.key)
+    await services.billing.due()
+
+    bill_b = (await services.bills.browse(owner, services_query(client_id=b))).page.items[0]
+    card_b = await services.bills.card(owner, bill_b.id)
+    energy = [li.line for li in card_b.lines if li.line.kind == "energy"]
+    assert [(e.source, e.quantity, e.amount) for e in energy] == [("metered", 3_100_000, 15_500)]
+
+    bill_a = (await services.bills.browse(owner, services_query(client_id=a))).page.items[0]
+    card_a = await services.bills.card(owner, bill_a.id)
+    first = {e.line.source: e.line.quantity for e in card_a.lines if e.line.group_no == 1}
+    # October 3rd: 100.5 kWh metered instead of m1 + m2 (36 kWh) and m3 (72 kWh)
+    assert first["metered"] == 100_500
+    assert first["measured"] == data.A_MEASURED_1 - 36_000
+    assert first["nominal"] == data.A_NOMINAL - 72_000
