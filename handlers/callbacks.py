@@ -120,6 +120,8 @@ class TelemetryCb(CallbackData, prefix="te"):
     action: str  # settings | toggle | interval | lowhash | fleet
     id: int = 0
     value: str = ""
+
+
 class BillCb(CallbackData, prefix="bl"):
     """The Billing area, bill cards and their forms, pricing (`id` 0: the facility's), and
     notices' actions; the list's filters and the forms' answers are in the FSM data."""

@@ -19,6 +19,7 @@ from storage.models import (
     FleetSample,
     Miner,
     MinerSample,
+    MinerStatusChange,
     MinerTelemetry,
 )
 from tests.conftest import Clock, join
@@ -144,6 +145,18 @@ async def test_a_change_needs_two_cycles_in_a_row(
     assert row is not None and row.hashrate_ths == pytest.approx(99.5)  # last reading kept
     assert row.reach == "offline" and row.status_since == clock.now
     assert samples == 9
+    # the status history that bills read for the hours a miner was known offline
+    async with telemetry.db.read() as session:
+        history = (
+            await session.execute(
+                select(MinerStatusChange.old_status, MinerStatusChange.new_status)
+                .where(
+                    MinerStatusChange.miner_id == ids[0], MinerStatusChange.source == "telemetry"
+                )
+                .order_by(MinerStatusChange.id)
+            )
+        ).all()
+    assert [tuple(h) for h in history] == [("unknown", "active"), ("active", "offline")]
 
 
 async def test_lowhash_follows_the_facility_threshold(

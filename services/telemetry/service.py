@@ -25,6 +25,7 @@ from typing import Any
 from services.actor import Actor
 from services.errors import Conflict, NotFound
 from services.facility import Facility, FacilityService
+from services.miners.naming import miner_name
 from services.permissions import Permission
 from services.telemetry.miner_api import MinerApi, RebootOutcome
 from services.telemetry.snapshot import MinerSnapshot, Reach
@@ -39,6 +40,7 @@ from services.telemetry.status import (
 from storage.db import Database
 from storage.models import SAMPLE_STATUSES, Client, Miner, MinerTelemetry, utcnow
 from storage.repositories import audit as audit_repo
+from storage.repositories import miner_history
 from storage.repositories import miners as miners_repo
 from storage.repositories import telemetry as repo
 from storage.repositories.telemetry import Target
@@ -351,6 +353,7 @@ class TelemetryService:
             samples: list[dict[str, Any]] = []
             statuses: list[tuple[int, str]] = []
             audits: list[dict[str, Any]] = []
+            first_change = len(changes)  # this chunk's changes start here
             async with self._apply_lock, self.db.write() as session:
                 last_polls = await repo.polled_at(session, [t.id for t, _ in chunk])
                 for target, snap in chunk:
@@ -419,7 +422,9 @@ class TelemetryService:
                                 "client_id": None,
                                 "changes": {"status": [target.status, settled.status]},
                                 "details": {
-                                    "name": _label(target.model, target.ip, target.id),
+                                    "name": miner_name(
+                                        target.serial, target.mac, target.ip, target.id
+                                    ),
                                     "source": "telemetry",
                                 },
                             }
@@ -429,6 +434,12 @@ class TelemetryService:
                 await repo.update_telemetry(session, state_rows, with_reading=False)
                 await repo.insert_samples(session, samples)
                 await repo.set_statuses(session, statuses)
+                await miner_history.add_status_changes(
+                    session,
+                    [(c.miner_id, c.old, c.new) for c in changes[first_change:]],
+                    at=started,
+                    source="telemetry",
+                )
                 await miners_repo.add_audit_rows(session, audits)
         if fleet and per_client:
             rows = [
@@ -509,7 +520,7 @@ class TelemetryService:
                 action=f"miner.reboot_{outcome}",
                 entity_type="miner",
                 entity_id=miner_id,
-                details={"name": _label(target.model, target.ip, miner_id)},
+                details={"name": miner_name(target.serial, target.mac, target.ip, miner_id)},
                 at=self.clock(),
             )
         return outcome

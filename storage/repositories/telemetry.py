@@ -83,6 +83,8 @@ class Target:
     polled_at: datetime | None
     seen_at: datetime | None
     status_since: datetime | None
+    serial: str | None = None
+    mac: str | None = None
 
 
 def _target(row: Sequence[Any]) -> Target:
@@ -101,6 +103,8 @@ def _target_query() -> Any:
         MinerTelemetry.polled_at,
         MinerTelemetry.seen_at,
         MinerTelemetry.status_since,
+        Miner.serial,
+        Miner.mac,
     ).outerjoin(MinerTelemetry, MinerTelemetry.miner_id == Miner.id)
 
 
