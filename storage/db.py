@@ -2,7 +2,10 @@
 
 On SQLite, write transactions start with ``BEGIN IMMEDIATE`` so two writers queue on the busy
 timeout instead of failing with "database is locked" when one upgrades a read lock; reads use a
-plain deferred ``BEGIN`` and never wait for writers (WAL).
+plain deferred ``BEGIN`` and never wait for writers (WAL). Within the process, writers also take
+turns on an asyncio lock, first come first served: SQLite's busy handler polls, so a task that
+writes chunk after chunk (a poll cycle of many miners) would otherwise win the lock again and
+again while a member's one small write waits out the busy timeout.
 
 Every write transaction notes the tables its statements and flushes change; once it has
 committed, their counters in `Database.version` grow. A cache of what a few tables say (the
@@ -11,6 +14,7 @@ Actor, the facility settings) keeps the version it read at and is stale when it 
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -120,14 +124,24 @@ class Database:
         )
         self._reader = async_sessionmaker(self.read_engine, expire_on_commit=False)
         self._versions: Counter[str] = Counter()
+        # SQLite has one writer at a time: in this process they queue here, in order
+        self._turns = asyncio.Lock() if self.is_sqlite else None
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
         """A session in a write transaction: committed on success, rolled back on any error."""
-        async with self._writer() as session:
+        async with self._turn(), self._writer() as session:
             async with session.begin():
                 yield session
             self._versions.update(session.info.pop("changed", ()))
+
+    @asynccontextmanager
+    async def _turn(self) -> AsyncIterator[None]:
+        if self._turns is None:  # PostgreSQL: writers run side by side
+            yield
+            return
+        async with self._turns:
+            yield
 
     def version(self, *tables: str) -> int:
         """How many committed write transactions changed any of `tables`: read it before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,34 @@ async def test_fsm_state_and_data_survive_a_new_storage(db: Database) -> None:
     assert await second.get_state(key) is None and await second.get_data(key) == {}
     async with db.read() as session:
         assert (await session.execute(text("select count(*) from fsm_state"))).scalar() == 0
+
+
+async def test_a_small_write_takes_its_turn_between_the_chunks_of_a_long_series(
+    db: Database,
+) -> None:
+    """A poll cycle writes chunk after chunk; a member's one write waits for one chunk, not for
+    the whole series (SQLite's busy handler alone would let the series win again and again)."""
+    order: list[str] = []
+    started = asyncio.Event()
+
+    async def series() -> None:
+        for n in range(30):
+            async with db.write() as session:
+                await session.execute(text("select 1"))
+                session.add(AuditEntry(category="general", action=f"chunk{n}"))
+                await session.flush()
+                await asyncio.sleep(0.01)  # the chunk's own work, holding the lock
+            order.append(f"chunk{n}")
+            started.set()
+
+    async def member() -> None:
+        await started.wait()
+        async with db.write() as session:
+            session.add(AuditEntry(category="general", action="member"))
+        order.append("member")
+
+    await asyncio.gather(series(), member())
+    assert order.index("member") <= 2, order
 
 
 async def test_a_committed_write_counts_for_the_tables_it_changed(db: Database) -> None:
