@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from services.actor import Actor
 from services.bills.lines import DayRates, Line, build
@@ -21,7 +21,8 @@ from services.errors import Conflict, Invalid, PermissionDenied
 from services.miners.service import Selection
 from services.tasks.managers import COST_FIELD
 from services.tasks.service import TaskDraft
-from storage.models import AuditEntry, Bill, MinerClientChange, OutboxMessage
+from storage.db import Database
+from storage.models import AuditEntry, Bill, MinerClientChange, MinerEnergyDaily, OutboxMessage
 from tests import bills_data as data
 from tests.conftest import Clock, join
 
@@ -340,3 +341,35 @@ async def test_meter_readings_replace_the_energy_of_their_days(
     assert first["metered"] == 100_500
     assert first["measured"] == data.A_MEASURED_1 - 36_000
     assert first["nominal"] == data.A_NOMINAL - 72_000
+
+
+async def test_the_month_so_far_follows_every_change_and_is_never_old_by_more_than_a_minute(
+    services: Services, owner: Actor, october: tuple[int, int, int], clock: Clock
+) -> None:
+    a, _, _ = october
+    clock.now = data.local(date(2026, 10, 31), 23)
+    so_far = await services.bills.estimate(owner, a)
+    assert so_far is not None and (so_far.period, so_far.through) == ("2026-10", date(2026, 10, 31))
+    assert so_far.energy_wh == data.A_MEASURED_1 + data.A_MEASURED_2 + data.A_NOMINAL
+    assert so_far.total == data.A_TOTAL - data.A_LINES["task"]  # the task lands on the bill only
+
+    # a change made through FarmDesk counts at once
+    await services.bills.set_rate(owner, a, "markup", "0", data.FIRST)
+    no_markup = await services.bills.estimate(owner, a)
+    assert no_markup is not None
+    assert no_markup.total == so_far.total - data.A_LINES["markup 1"] - data.A_LINES["markup 2"]
+
+    # one made behind FarmDesk's back (by hand, another process) shows within a minute
+    m1 = (await data.miner_ids(services.db))[0]
+    other = Database(services.db.url)
+    async with other.write() as session:
+        await session.execute(
+            update(MinerEnergyDaily)
+            .where(MinerEnergyDaily.miner_id == m1, MinerEnergyDaily.day == date(2026, 10, 5))
+            .values(energy_wh=MinerEnergyDaily.energy_wh + 1_000)
+        )
+    await other.close()
+    assert await services.bills.estimate(owner, a) == no_markup
+    clock.advance(seconds=61)
+    later = await services.bills.estimate(owner, a)
+    assert later is not None and later.energy_wh == no_markup.energy_wh + 1_000

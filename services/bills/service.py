@@ -232,6 +232,21 @@ def bill_label(bill: Bill) -> str:
     return f"#{bill.id} · {bill.period}"
 
 
+# A client card shows the month so far: what it is computed from, and how long it is kept while
+# none of that changes (the month grows by the minute, so not longer than this).
+ESTIMATE_TABLES = (
+    "miners",
+    "miner_energy_daily",
+    "miner_client_changes",
+    "miner_status_changes",
+    "metered_energy",
+    "pricing_rates",
+    "facility_settings",
+)
+ESTIMATE_KEPT_FOR = timedelta(minutes=1)
+ESTIMATES_KEPT = 4096
+
+
 class BillService:
     def __init__(
         self,
@@ -245,6 +260,8 @@ class BillService:
         self.facility = facility
         self.clock = clock
         self.default_locale = default_locale
+        # client → (tables' version, when, estimate): a card opened again soon costs no queries
+        self._estimates: dict[int, tuple[int, datetime, Estimate | None]] = {}
 
     async def _require(self, actor: Actor, *permissions: Permission) -> None:
         await self.facility.require_clients(actor)
@@ -1017,10 +1034,22 @@ class BillService:
     # --- the month in progress --------------------------------------------------------------
 
     async def estimate(self, actor: Actor, client_id: int) -> Estimate | None:
-        """What the client's bill for the month so far would come to (not a bill)."""
+        """What the client's bill for the month so far would come to (not a bill); kept a
+        minute unless what it is computed from changes."""
         await self._require(actor)
-        facility = await self.facility.get()
+        version = self.db.version(*ESTIMATE_TABLES)  # read before the tables it stands for
         now = self.clock()
+        kept = self._estimates.get(client_id)
+        if kept is not None and kept[0] == version and now - kept[1] < ESTIMATE_KEPT_FOR:
+            return kept[2]
+        estimate = await self._estimate(client_id, now)
+        if len(self._estimates) >= ESTIMATES_KEPT:
+            self._estimates.clear()
+        self._estimates[client_id] = (version, now, estimate)
+        return estimate
+
+    async def _estimate(self, client_id: int, now: datetime) -> Estimate | None:
+        facility = await self.facility.get()
         today = now.astimezone(facility.zone).date()
         window = Window.month(month_start(today), facility.zone, until=now)
         async with self.db.read() as session:

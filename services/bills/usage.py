@@ -192,12 +192,12 @@ async def usage(
             expected[(client_id, day)] += n
             miner_days[(client_id, day)] += n
 
-    moving = await repo.moving_miners(session, window.start_utc, window.end_utc)
+    moving = await repo.moving_miners(session, window.start_utc, window.end_utc, clients)
     moving_ids = {m.id for m in moving}
     client_changes = _by_miner(
         await miner_history.client_changes_since(session, window.start_utc, moving_ids)
     )
-    status_changed = await repo.status_changed_miners(session, window.start_utc)
+    status_changed = await repo.status_changed_miners(session, window.start_utc, clients)
     status_changes = _by_miner(
         await miner_history.status_changes_since(
             session, window.start_utc, moving_ids | status_changed

@@ -110,18 +110,26 @@ _MINER_COLUMNS = (
 )
 
 
-async def moving_miners(session: AsyncSession, start: datetime, end: datetime) -> list[MinerRow]:
+async def moving_miners(
+    session: AsyncSession, start: datetime, end: datetime, clients: Collection[int] | None = None
+) -> list[MinerRow]:
     """Miners whose holder is not one client all window long: moved since it began, or added
-    during it."""
-    rows = await session.execute(
-        select(*_MINER_COLUMNS).where(
-            or_(
-                Miner.id.in_(_changed_since(start)),
-                and_(Miner.created_at >= start, Miner.created_at < end),
-            )
+    during it; of `clients` only (held by one of them now, or moved to or from one), or all."""
+    query = select(*_MINER_COLUMNS).where(
+        or_(
+            Miner.id.in_(_changed_since(start)),
+            and_(Miner.created_at >= start, Miner.created_at < end),
         )
     )
-    return list(rows.all())
+    if clients is not None:
+        touched = _changed_since(start).where(
+            or_(
+                _client_in(MinerClientChange.old_client_id, clients),
+                _client_in(MinerClientChange.new_client_id, clients),
+            )
+        )
+        query = query.where(or_(_client_in(Miner.client_id, clients), Miner.id.in_(touched)))
+    return list((await session.execute(query)).all())
 
 
 async def miners_by_ids(session: AsyncSession, ids: Collection[int]) -> list[MinerRow]:
@@ -179,8 +187,16 @@ async def telemetry_rows(
     return out
 
 
-async def status_changed_miners(session: AsyncSession, start: datetime) -> set[int]:
-    return set((await session.scalars(_status_changed_since(start).distinct())).all())
+async def status_changed_miners(
+    session: AsyncSession, start: datetime, clients: Collection[int] | None = None
+) -> set[int]:
+    """Miners whose status changed since `start`; of those `clients` hold now, or all."""
+    query = _status_changed_since(start)
+    if clients is not None:
+        query = query.join(Miner, Miner.id == MinerStatusChange.miner_id).where(
+            _client_in(Miner.client_id, clients)
+        )
+    return set((await session.scalars(query.distinct())).all())
 
 
 async def metered(
