@@ -52,6 +52,7 @@ DAY_S = 24 * 3600
 KEEP_DAYS = 35  # samples older than this are purged
 PURGE_STEP_S = 3600  # one transaction per hour of samples deleted
 MAX_ERRORS = 10
+ALLOWED_IPS_KEPT = 500_000  # addresses whose permission to be polled is remembered
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,11 +248,23 @@ class TelemetryService:
         self.clock = clock
         self.concurrency = max(1, concurrency)
         self.networks = [ipaddress.ip_network(n.strip(), strict=False) for n in networks if n]
+        self._allowed_ips: dict[str, bool] = {}  # an address parsed once, not every cycle
         self._listeners: list[CycleListener] = []
         self._cycle_lock = asyncio.Lock()
         self._apply_lock = asyncio.Lock()
         self._last_start: float | None = None  # time.monotonic() of the last cycle's start
         self._task: asyncio.Task[CycleReport] | None = None
+
+    def _allows(self, ip: str) -> bool:
+        """Whether `ip` may be polled: a valid address inside TELEMETRY_NETWORKS (any, when
+        none are set). Each address is parsed once; the memo is dropped when it outgrows a
+        large fleet."""
+        allowed = self._allowed_ips.get(ip)
+        if allowed is None:
+            if len(self._allowed_ips) >= ALLOWED_IPS_KEPT:
+                self._allowed_ips.clear()
+            allowed = self._allowed_ips[ip] = _allowed(ip, self.networks)
+        return allowed
 
     def add_listener(self, listener: CycleListener) -> None:
         """`listener(report)` is awaited after every cycle; its errors are logged, not raised."""
@@ -291,7 +304,7 @@ class TelemetryService:
             facility = await self.facility.get()
             async with self.db.read() as session:
                 targets = await repo.targets(session)
-            allowed = [t for t in targets if _allowed(t.ip, self.networks)]
+            allowed = [t for t in targets if self._allows(t.ip)]
             snapshots = await self._read_all({t.ip for t in allowed})
             self.api.forget_except(snapshots)
             pairs = [(t, snapshots[t.ip]) for t in allowed]
@@ -492,7 +505,7 @@ class TelemetryService:
             raise NotFound("miner", miner_id)
         if target.ip is None:
             raise Conflict("miner-no-ip")
-        if not _allowed(target.ip, self.networks):
+        if not self._allows(target.ip):
             raise Conflict("miner-not-polled", ip=target.ip)
         return target
 
