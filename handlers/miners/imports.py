@@ -66,7 +66,8 @@ async def _keep_posted(
     status: Message, t: Localizer, name: str, progress: _Progress, done: asyncio.Event
 ) -> None:
     """Edit the status message with the progress every PROGRESS_SECONDS until `done`."""
-    shown = (progress.stage, progress.rows)
+    shown = ("read", 0)  # what the status message says ("Reading…"), not where the parse is:
+    # the worker thread may be well on its way before this task first runs
     while not done.is_set():
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(done.wait(), PROGRESS_SECONDS)
