@@ -1,4 +1,4 @@
-"""`python -m bot`: start FarmDesk with long polling."""
+"""`python -m bot`: start FarmDesk (long polling, or a webhook when WEBHOOK_URL is set)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def load_settings() -> Settings:
         error = exc.errors()[0]
         name = str(error["loc"][0]).upper() if error["loc"] else "a setting"
         _fail(f"{name} is not valid: {error['msg']} (see .env.example)")
-    problem = settings.token_problem()
+    problem = settings.token_problem() or settings.web_problem()
     if problem:
         _fail(problem)
     return settings
@@ -39,7 +39,7 @@ async def run(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, lambda: task and task.cancel())
     try:
-        await app.run_polling()
+        await app.run()
     except asyncio.CancelledError:
         logging.getLogger("farmdesk").info("stopping")
     finally:

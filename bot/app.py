@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable
+import secrets
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from functools import partial
+from urllib.parse import urlsplit
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.dispatcher.router import INTERNAL_UPDATE_TYPES
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramRetryAfter
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
@@ -25,7 +29,9 @@ from bot.middlewares import ActorMiddleware, DomainErrorMiddleware
 from bot.outbox import OutboxSender
 from bot.retry import RetryAfterMiddleware
 from bot.session import BotApiSession
-from handlers import build_routers
+from bot.web import WebServer
+from handlers import build_routers, watchers
+from handlers.audience import staff_only
 from locales import Translations
 from services.container import Services
 from services.telemetry.miner_api import open_miner_api
@@ -61,6 +67,17 @@ def create_storage(settings: Settings, db: Database) -> tuple[BaseStorage, BaseE
     return SQLStorage(db), SimpleEventIsolation()
 
 
+def staff_area(routers: Sequence[Router]) -> Router:
+    """The staff routers behind `staff_only` on every kind of update: a watcher (anyone not
+    staff) is never seen by them, whatever the middleware let through."""
+    area = Router(name="staff")
+    for name, observer in area.observers.items():
+        if name not in INTERNAL_UPDATE_TYPES:
+            observer.filter(staff_only)
+    area.include_routers(*routers)
+    return area
+
+
 class FarmDesk:
     """One running installation of the bot."""
 
@@ -92,6 +109,7 @@ class FarmDesk:
             services=self.services,
             translations=self.translations,
             settings=settings,
+            web_base_url=settings.web_base_url,
         )
         self.dp.update.outer_middleware(
             ActorMiddleware(self.services, self.translations, settings.default_locale)
@@ -100,12 +118,24 @@ class FarmDesk:
             observer.middleware(CallbackAnswerMiddleware())
             observer.middleware(DomainErrorMiddleware())
         self.dp.errors.register(self._on_error)
-        self.dp.include_routers(*build_routers())
+        # a watcher's chat reaches its own router and nothing else; staff go on past it
+        self.dp.include_routers(watchers.public_router(), staff_area(build_routers()))
         self.dp.startup.register(self._on_startup)
         self.dp.shutdown.register(self._on_shutdown)
         self.outbox = OutboxSender(self.bot, self.db, self.translations)
         self.exports = ExportWorker(self.bot, self.services, self.translations, self.outbox.gate)
         self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self.web: WebServer | None = None
+        if settings.serves_web:
+            self.web = WebServer(
+                self.services,
+                self.translations,
+                host=settings.web_host,
+                port=settings.web_port or 0,
+                pages=bool(settings.web_base_url),
+                default_locale=settings.default_locale,
+                trusted_proxies=settings.web_trusted_proxies,
+            )
 
     async def prepare(self) -> None:
         """Migrate the database and create what a fresh installation needs."""
@@ -137,6 +167,8 @@ class FarmDesk:
             self.services.billing.due, "cron", minute=20, id="bills-monthly", next_run_time=utcnow()
         )
         add(self.services.billing.mark_overdue, "cron", minute=25, id="bills-overdue")
+        # watchers who opted in: the daily summary from 09:00 facility time, once a day
+        add(self.services.watcher_alerts.daily, "cron", minute=10, id="watchers-daily")
 
     async def _on_shutdown(self) -> None:
         if self.scheduler.running:
@@ -183,15 +215,50 @@ class FarmDesk:
         except Exception:
             log.exception("could not tell %s about the error", user.id)
 
+    async def run(self) -> None:
+        """`python -m bot`: a webhook when WEBHOOK_URL is set, else long polling."""
+        if self.settings.webhook_url:
+            await self.run_webhook()
+        else:
+            await self.run_polling()
+
     async def run_polling(self) -> None:
+        """Long polling; the web server beside it serves watcher pages when WEB_BASE_URL is set."""
         await self.prepare()
-        await self.bot.delete_webhook(drop_pending_updates=False)
-        await self.dp.start_polling(
-            self.bot,
-            allowed_updates=self.dp.resolve_used_update_types(),
-            handle_signals=False,
-            close_bot_session=False,
-        )
+        if self.web is not None:
+            await self.web.start()
+        try:
+            await self.bot.delete_webhook(drop_pending_updates=False)
+            await self.dp.start_polling(
+                self.bot,
+                allowed_updates=self.dp.resolve_used_update_types(),
+                handle_signals=False,
+                close_bot_session=False,
+            )
+        finally:
+            if self.web is not None:
+                await self.web.stop()
+
+    async def run_webhook(self) -> None:
+        """Telegram posts updates to WEBHOOK_URL with a secret header (WEBHOOK_SECRET, or a new
+        random one each start); the same Dispatcher handles them. Runs until cancelled."""
+        assert self.web is not None and self.settings.webhook_url
+        await self.prepare()
+        given = self.settings.webhook_secret
+        secret = given.get_secret_value() if given else secrets.token_urlsafe(32)
+        path = urlsplit(self.settings.webhook_url).path or "/"
+        self.web.add_webhook(self.dp, self.bot, path, secret)
+        await self.web.start()  # the Dispatcher's startup runs here
+        try:
+            await self.bot.set_webhook(
+                self.settings.webhook_url,
+                secret_token=secret,
+                allowed_updates=self.dp.resolve_used_update_types(),
+                drop_pending_updates=False,
+            )
+            await asyncio.Event().wait()
+        finally:
+            await self.web.stop()  # and its shutdown here
 
     async def close(self) -> None:
         await self.dp.storage.close()

@@ -12,6 +12,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TELEGRAM_API_URL = "https://api.telegram.org"
 _TOKEN_RE = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,64}$")
+_URL_RE = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class Settings(BaseSettings):
@@ -35,6 +37,13 @@ class Settings(BaseSettings):
     telemetry_timeout: float = Field(10.0, ge=1, le=120)
     miner_username: str | None = None
     miner_password: SecretStr | None = None
+    # the web server (watcher pages, the webhook): off unless WEB_BASE_URL or WEBHOOK_URL is set
+    web_base_url: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    web_host: str = "127.0.0.1"
+    web_port: int | None = Field(None, ge=0, le=65535)
+    web_trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     @field_validator("owner_ids", mode="before")
     @classmethod
@@ -58,6 +67,43 @@ class Settings(BaseSettings):
                 except ValueError as exc:
                     raise ValueError(f"TELEMETRY_NETWORKS: {network!r} is not a network") from exc
         return value
+
+    @field_validator("web_trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+        if isinstance(value, list):
+            for network in value:
+                try:
+                    ipaddress.ip_network(str(network), strict=False)
+                except ValueError as exc:
+                    raise ValueError(f"WEB_TRUSTED_PROXIES: {network!r} is not a network") from exc
+        return value
+
+    @field_validator("web_base_url", "webhook_url", mode="before")
+    @classmethod
+    def _web_url(cls, value: object) -> object:
+        if value is None or value == "":
+            return None
+        text = str(value).strip().rstrip("/")
+        if not _URL_RE.match(text):
+            raise ValueError(f"{text!r} is not an http(s) address like https://farm.example.com")
+        return text
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _secret(cls, value: object) -> object:
+        if value is None or value == "":
+            return None
+        if not _SECRET_RE.match(str(value)):
+            raise ValueError("WEBHOOK_SECRET: 1–256 characters, only A–Z a–z 0–9 _ -")
+        return value
+
+    @field_validator("web_port", mode="before")
+    @classmethod
+    def _blank_port(cls, value: object) -> object:
+        return None if value == "" else value
 
     @field_validator("miner_username", "miner_password", mode="before")
     @classmethod
@@ -90,6 +136,21 @@ class Settings(BaseSettings):
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @property
+    def serves_web(self) -> bool:
+        """The web server runs: watcher pages (WEB_BASE_URL) or the webhook (WEBHOOK_URL)."""
+        return bool(self.web_base_url or self.webhook_url)
+
+    def web_problem(self) -> str | None:
+        """Say in one line what the web server lacks, or None."""
+        if self.serves_web and self.web_port is None:
+            wanted = "WEBHOOK_URL" if self.webhook_url else "WEB_BASE_URL"
+            return (
+                f"{wanted} is set but WEB_PORT is not: set WEB_PORT (and WEB_HOST) to where the "
+                "reverse proxy forwards the requests, e.g. WEB_PORT=8080."
+            )
+        return None
 
     def token_problem(self) -> str | None:
         """Say in one line what is wrong with BOT_TOKEN, or None when it looks right."""

@@ -1,4 +1,8 @@
-"""Who is speaking (staff member, role, language), strangers refused, domain errors explained."""
+"""Who is speaking (staff member, role, language), strangers refused, domain errors explained.
+
+A watcher (someone who opened a client's watcher link) is no staff member: the middleware lets
+their updates through with `actor` None, and `handlers.audience.staff_only` keeps them from every
+staff router."""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from handlers.audience import start_payload
+from handlers.callbacks import WatchCb
 from handlers.labels import error_text
 from locales import Localizer, Translations
 from services.container import Services
@@ -22,14 +28,8 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 def _is_invite(update: Update) -> bool:
-    """`/start <token>`: the one thing a stranger may send."""
-    message = update.message
-    return bool(
-        message
-        and message.text
-        and message.text.startswith("/start ")
-        and len(message.text.split()) == 2
-    )
+    """`/start <token>`: what a stranger may send (an invite, or a watcher link)."""
+    return start_payload(update.message) is not None
 
 
 class ActorMiddleware(BaseMiddleware):
@@ -54,11 +54,19 @@ class ActorMiddleware(BaseMiddleware):
         )
         t = self.translations.get(locale)
         data["actor"], data["t"] = actor, t
-        if actor is None and not _is_invite(event):
+        if actor is None and not _is_invite(event) and not await self._watcher(event, user):
             await self.services.staff.log_refusal(user.id, user.full_name, user.username)
             await _refuse(event, t)
             return None
         return await handler(event, data)
+
+    async def _watcher(self, update: Update, user: User) -> bool:
+        """A watcher's button, or anything from a chat that opened a live watcher link: on to
+        the watcher's router (it alone answers people who are not staff)."""
+        query = update.callback_query
+        if query is not None and (query.data or "").startswith(f"{WatchCb.__prefix__}:"):
+            return True
+        return bool(await self.services.watchers.chat_links(user.id))
 
 
 async def _refuse(update: Update, t: Localizer) -> None:

@@ -17,6 +17,7 @@ from handlers import (
     staff,
     tasks,
     telemetry,
+    watchers,
 )
 
 
@@ -34,5 +35,6 @@ def build_routers() -> list[Router]:
         miners.router(),
         telemetry.router(),
         bills.router(),
+        watchers.router(),
         fallback.router(),  # last: what nothing else took
     ]

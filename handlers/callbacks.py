@@ -130,3 +130,26 @@ class BillCb(CallbackData, prefix="bl"):
     id: int = 0
     page: int = 0
     arg: str = ""
+
+
+class WatcherCb(CallbackData, prefix="wl"):
+    """Staff: a client's watcher link (`id`: the client) and Settings → Watcher links (`page`).
+    `lang` and `days` (0: until revoked) carry the new link's choices; `src` "s" means Back leads
+    to the Watcher links list."""
+
+    action: str  # open | new | lang | make | revoke | revoke_ok | replace | replace_ok | list
+    id: int = 0
+    lang: str = ""
+    days: int = 0
+    page: int = 0
+    src: str = ""
+
+
+class WatchCb(CallbackData, prefix="wv"):
+    """A watcher's view (no staff member): `link` the watcher link, `page` and `status` the
+    miners list. Checked against the chat's binding to that link on every tap."""
+
+    action: str  # view | refresh | chart | notify | alerts | daily
+    link: int
+    page: int = 0
+    status: str = ""

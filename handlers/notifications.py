@@ -6,7 +6,7 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
 
-from handlers.callbacks import BillCb, ClientCb, ExportCb, StaffCb, TaskCb
+from handlers.callbacks import BillCb, ClientCb, ExportCb, StaffCb, TaskCb, WatchCb
 from handlers.render import button, markup
 from locales import Localizer
 
@@ -19,6 +19,7 @@ _OPENERS = {
     "bill-pay": lambda i: BillCb(action="pay", id=i).pack(),
     "miners-unpaid": lambda i: BillCb(action="unpaid", id=i).pack(),
     "miners-paid": lambda i: BillCb(action="paidm", id=i).pack(),
+    "watch": lambda i: WatchCb(action="view", link=i).pack(),  # a watcher's view (not staff)
 }
 
 

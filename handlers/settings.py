@@ -8,7 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from handlers.callbacks import BillCb, MenuCb, SettingsCb, TelemetryCb
+from handlers.callbacks import BillCb, MenuCb, SettingsCb, TelemetryCb, WatcherCb
 from handlers.labels import error_text
 from handlers.render import button, show
 from handlers.states import SettingsForm
@@ -57,6 +57,8 @@ async def settings_screen(
         ]
     if actor.can(Permission.BILLS_VIEW):
         rows.append([button(t("settings-billing"), BillCb(action="price").pack())])
+    if actor.can(Permission.WATCHERS_MANAGE):
+        rows.append([button(t("watchers-list-button"), WatcherCb(action="list").pack())])
     rows.append([button(t("back-menu"), MenuCb(area="main").pack())])
     await show(event, "\n\n".join(lines), rows)
 

@@ -25,6 +25,8 @@ from services.tasks.service import TaskService
 from services.telemetry.energy import EnergyService
 from services.telemetry.miner_api import MinerApi, open_miner_api
 from services.telemetry.service import TelemetryService
+from services.watchers.alerts import WatcherAlerts
+from services.watchers.service import WatcherService
 from storage.db import Database
 from storage.models import utcnow
 
@@ -48,6 +50,8 @@ class Services:
     bills: BillService
     billing: MonthlyRun
     metered: MeteredImport
+    watchers: WatcherService
+    watcher_alerts: WatcherAlerts
 
     @classmethod
     def build(
@@ -64,7 +68,7 @@ class Services:
     ) -> Services:
         audit = AuditService(db)
         facility = FacilityService(db, clock=clock)
-        return cls(
+        built = cls(
             db=db,
             staff=StaffService(db, default_locale=default_locale, owner_ids=owner_ids, clock=clock),
             roles=RoleService(db, clock=clock),
@@ -91,7 +95,12 @@ class Services:
             bills=BillService(db, facility, clock=clock, default_locale=default_locale),
             billing=MonthlyRun(db, facility, clock=clock),
             metered=MeteredImport(db, facility, Path(data_dir) / "metered", clock=clock),
+            watchers=WatcherService(db, facility, clock=clock),
+            watcher_alerts=WatcherAlerts(db, facility, clock=clock),
         )
+        # watchers who opted in hear when their miners stop or come back
+        built.telemetry.add_listener(built.watcher_alerts.on_cycle)
+        return built
 
     async def prepare(self, timezone: str) -> None:
         """Create what a fresh installation needs; safe to run on every start."""

@@ -25,10 +25,32 @@ def notify(
     """Queue a message to one staff member (nothing is queued for a deactivated member)."""
     if not recipient.is_active:
         return
+    queue(
+        session,
+        recipient.telegram_id,
+        recipient.locale,
+        text_key,
+        args=args,
+        buttons=buttons,
+        dedup_key=dedup_key,
+    )
+
+
+def queue(
+    session: AsyncSession,
+    chat_id: int,
+    locale: str | None,
+    text_key: str,
+    *,
+    args: dict[str, Any] | None = None,
+    buttons: list[dict[str, Any]] | None = None,
+    dedup_key: str | None = None,
+) -> None:
+    """Queue a message to any private chat (a watcher's too, who is no staff member)."""
     session.add(
         OutboxMessage(
-            chat_id=recipient.telegram_id,
-            locale=recipient.locale,
+            chat_id=chat_id,
+            locale=locale,
             text_key=text_key,
             args=args or {},
             buttons=buttons,

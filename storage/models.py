@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -616,16 +617,73 @@ class FleetSample(Base):
 
 
 class WatcherLink(Base):
+    """A client's read-only view, opened with a secret token (only its SHA-256 is kept).
+
+    At most one live link per client (and so per client email): `revoked_at` is set when it is
+    revoked, replaced by a new token, or its client merged or archived (`ended` says which); an
+    expired link is live no more from `expires_at` and is ended when the next one is made.
+    `ttl_days` is the chosen lifetime (None: never expires), kept for a replacement."""
+
     __tablename__ = "watcher_links"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    client_id: Mapped[int] = mapped_column(
-        ForeignKey("clients.id", ondelete="CASCADE"), unique=True
-    )
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     language: Mapped[str] = mapped_column(String(8))
+    ttl_days: Mapped[int | None] = mapped_column(Integer)
     created_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    ended: Mapped[str | None] = mapped_column(String(16))  # revoked|replaced|expired|merged|…
+
+    __table_args__ = (
+        Index(
+            "uq_watcher_links_live_client",
+            "client_id",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+    )
+
+
+class WatcherViewer(Base):
+    """A Telegram user who opened a link in the chat: their buttons work while the link is live
+    (the binding is the proof they had the token), with their opt-in to short messages."""
+
+    __tablename__ = "watcher_viewers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("watcher_links.id", ondelete="CASCADE"))
+    telegram_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    name: Mapped[str] = mapped_column(String(128))
+    username: Mapped[str | None] = mapped_column(String(64))
+    alerts: Mapped[bool] = mapped_column(Boolean, default=False)  # offline / recovered
+    daily: Mapped[bool] = mapped_column(Boolean, default=False)  # the daily summary
+    daily_sent_on: Mapped[date | None] = mapped_column(Date)  # facility-local day
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("link_id", "telegram_id"),)
+
+
+class WatcherOpen(Base):
+    """One open of a link: in Telegram (who) or on the web (the visitor's address)."""
+
+    __tablename__ = "watcher_opens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("watcher_links.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    via: Mapped[str] = mapped_column(String(8))  # telegram | web
+    telegram_id: Mapped[int | None] = mapped_column(BigInteger)
+    name: Mapped[str | None] = mapped_column(String(128))
+    username: Mapped[str | None] = mapped_column(String(64))
+    address: Mapped[str | None] = mapped_column(String(45))
+
+    __table_args__ = (Index("ix_watcher_opens_link_at", "link_id", "at"),)
 
 
 # --- audit, exports, outbox, conversation state ----------------------------------------------

@@ -14,6 +14,7 @@ from handlers.exports.texts import GENERATED_KEYS as export_keys
 from handlers.miners.card_views import GENERATED_KEYS as telemetry_keys
 from handlers.miners.views import GENERATED_KEYS as miner_keys
 from handlers.tasks.views import generated_keys as task_keys
+from handlers.watchers.views import generated_keys as watcher_keys
 from locales import LOCALES_DIR, SUPPORTED, Html, Translations
 from services.audit import CATEGORIES
 from services.audit_text import text_keys as audit_text_keys
@@ -95,6 +96,7 @@ def test_generated_keys_exist() -> None:
     generated |= audit_text_keys()
     generated |= telemetry_keys
     generated |= bill_keys
+    generated |= watcher_keys()
     assert generated - english == set()
 
 

@@ -10,7 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from handlers.bills.links import client_bill_rows, client_estimate
-from handlers.callbacks import ClientCb, ExportCb, MenuCb, MinerCb, TelemetryCb
+from handlers.callbacks import ClientCb, ExportCb, MenuCb, MinerCb, TelemetryCb, WatcherCb
 from handlers.clients import views
 from handlers.labels import error_text
 from handlers.logs import log_entry
@@ -122,6 +122,8 @@ async def client_card(
         actions.append(button(t("client-export"), ExportCb(action="new", id=c.id).pack()))
     rows.append(actions)
     rows.append([button(t("telemetry-client-chart"), TelemetryCb(action="fleet", id=c.id).pack())])
+    if actor.can(Permission.WATCHERS_MANAGE):
+        rows.append([button(t("watchers-button"), WatcherCb(action="open", id=c.id).pack())])
     rows += client_task_rows(t, actor, c.id, c.tasks)
     rows += client_bill_rows(t, actor, c.id, c.bills)
     rows.append([button(t("client-back-to-list"), ClientCb(action="back").pack())])

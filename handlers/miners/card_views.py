@@ -8,21 +8,11 @@ from handlers.clients.views import PAID_ICONS, STATUS_ICONS, short
 from handlers.labels import local_time
 from locales import Localizer
 from services.clients.service import MINER_STATUSES
-from services.telemetry.charts import ChartTexts, unit_for
+from services.telemetry.charts import ChartTexts, rate
 from services.telemetry.miner_api import RebootOutcome
 from services.telemetry.service import MinerCard
 
 BAD_STATES = ("offline", "hanged", "lowhash")
-
-
-def rate(ths: float | None) -> str:
-    """99.5 TH/s, 1.25 PH/s, 950 GH/s; — when unknown."""
-    if ths is None:
-        return "—"
-    scale, unit = unit_for(ths)
-    value = ths / scale
-    digits = 0 if value >= 100 else 1 if value >= 10 else 2
-    return f"{value:.{digits}f} {unit}"
 
 
 def uptime(t: Localizer, seconds: int | None) -> str:

@@ -54,6 +54,16 @@ def unit_for(max_ths: float) -> tuple[float, str]:
     return UNITS[-1]
 
 
+def rate(ths: float | None) -> str:
+    """99.5 TH/s, 1.25 PH/s, 950 GH/s; — when unknown (the same words in every language)."""
+    if ths is None:
+        return "—"
+    scale, unit = unit_for(ths)
+    value = ths / scale
+    digits = 0 if value >= 100 else 1 if value >= 10 else 2
+    return f"{value:.{digits}f} {unit}"
+
+
 def _figure(rows: int, ratios: Sequence[int]) -> tuple[Figure, list[Axes]]:
     figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
