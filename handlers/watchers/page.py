@@ -12,10 +12,8 @@ import html
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from handlers.clients.views import STATUS_ICONS
 from handlers.labels import local_time
 from handlers.miners.card_views import uptime
-from handlers.watchers.views import counts_line
 from locales import Localizer
 from services.telemetry.charts import rate
 from services.watchers.service import VIEW_STATUSES, WatchedMiner, WatcherView
@@ -38,7 +36,7 @@ margin:12px 0}
 figure{margin:0}
 figure img{display:block;width:100%;height:auto;border-radius:8px}
 nav{display:flex;flex-wrap:wrap;gap:6px;margin:8px 0}
-nav a,nav span{padding:6px 10px;border:1px solid var(--line);border-radius:16px;
+nav a,nav>span{padding:6px 10px;border:1px solid var(--line);border-radius:16px;
 text-decoration:none;color:var(--fg);background:var(--card);font-size:.9rem}
 nav .on{border-color:var(--accent);color:var(--accent);font-weight:600}
 table{width:100%;border-collapse:collapse;font-size:.92rem}
@@ -47,6 +45,10 @@ th{color:var(--muted);font-weight:600}
 td.num{text-align:right;white-space:nowrap}
 .model{color:var(--muted);font-size:.85rem}
 .name{overflow-wrap:anywhere}
+.dot{display:inline-block;width:.7em;height:.7em;border-radius:50%;margin-right:.3em;
+vertical-align:baseline;background:#9aa4ad}
+.dot.active{background:#2e9d4f}.dot.lowhash{background:#f2c94c}.dot.hanged{background:#f08c2b}
+.dot.offline{background:#e5484d}.dot.unknown{background:#c3cad1}
 @media (max-width:600px){
  thead{display:none}
  table,tbody,tr,td{display:block}
@@ -82,8 +84,17 @@ def _query(page: int, status: str | None, **extra: str) -> str:
     return "?" + urlencode(params) if params else "?"
 
 
+def _dot(status: str) -> str:
+    """A status's colour as a dot drawn by CSS (no emoji font needed on the visitor's side)."""
+    return f'<span class="dot {html.escape(status)}"></span>'
+
+
+def _counts(view: WatcherView) -> str:
+    return " ".join(f"{_dot(s)}{view.counts[s]}" for s in VIEW_STATUSES if view.counts.get(s))
+
+
 def _row(t: Localizer, m: WatchedMiner) -> str:
-    status = f"{STATUS_ICONS.get(m.status, '⚪️')} {t(f'status-{m.status}')}"
+    status = f"{_dot(m.status)}{t(f'status-{m.status}')}"
     model = f'<div class="model">{html.escape(m.model)}</div>' if m.model else ""
     if m.answered:
         figures = [rate(m.hashrate_ths)]
@@ -125,15 +136,16 @@ def render(t: Localizer, view: WatcherView, png: bytes) -> str:
             on = "on" if s == view.status else ""
             filters.append(
                 f'<a class="{on}" href="{html.escape(_query(0, s))}">'
-                f"{STATUS_ICONS[s]} {t(f'status-{s}')} {view.counts[s]}</a>"
+                f"{_dot(s)}{t(f'status-{s}')} {view.counts[s]}</a>"
             )
     rows = "".join(_row(t, m) for m in page.items)
     pages = []
-    if page.page > 0:
-        pages.append(f'<a href="{html.escape(_query(page.page - 1, view.status))}">‹</a>')
-    pages.append(f"<span>{t('watchers-web-page', page=page.page + 1, pages=page.pages)}</span>")
-    if page.page < page.pages - 1:
-        pages.append(f'<a href="{html.escape(_query(page.page + 1, view.status))}">›</a>')
+    if page.pages > 1:
+        if page.page > 0:
+            pages.append(f'<a href="{html.escape(_query(page.page - 1, view.status))}">‹</a>')
+        pages.append(f"<span>{t('watchers-web-page', page=page.page + 1, pages=page.pages)}</span>")
+        if page.page < page.pages - 1:
+            pages.append(f'<a href="{html.escape(_query(page.page + 1, view.status))}">›</a>')
     table = (
         f"<table><thead><tr><th>#</th><th>{t('watchers-web-miner')}</th>"
         f"<th>{t('watchers-web-status')}</th><th>{t('watchers-web-figures')}</th></tr></thead>"
@@ -145,7 +157,7 @@ def render(t: Localizer, view: WatcherView, png: bytes) -> str:
         f"<header><h1>{html.escape(view.client_name)}</h1>"
         f'<p class="sub">{html.escape(view.facility_name)}</p></header>'
         '<section class="card">'
-        f"<div>{t('watchers-web-miners', count=view.total)} · {counts_line(view)}</div>"
+        f"<div>{t('watchers-web-miners', count=view.total)} · {_counts(view)}</div>"
         '<div class="figures">'
         f"<span>{t('watchers-web-now')} <b>{rate(view.hashrate_ths)}</b></span>"
         f"<span>{t('watchers-web-avg')} <b>{rate(view.avg24_ths)}</b></span></div>"
