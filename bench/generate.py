@@ -344,13 +344,27 @@ def _client_rows(
 # --- miners ------------------------------------------------------------------------------------
 
 
-def _owners(rng: random.Random, miners: int, client_ids: Sequence[int]) -> list[int | None]:
-    """A client (or None, ~5 %) per miner, skewed: a few clients own a large share."""
+def _owners(
+    rng: random.Random, miners: int, client_ids: Sequence[int], big: int = 0
+) -> list[int | None]:
+    """A client (or None, ~5 %) per miner, skewed: a few clients own a large share. With `big`,
+    the first client owns exactly `big` miners and no other comes near it."""
     if not client_ids:
         return [None] * miners
     assigned = round(miners * (1 - UNASSIGNED_SHARE))
+    if big and len(client_ids) > 1:
+        big = min(big, assigned)
+        others = client_ids[1:]
+        weights = [rng.paretovariate(1.16) for _ in others]
+        cap = sum(weights) * big / 2 / max(1, assigned - big)  # at most about half of `big`
+        weights = [min(w, cap) for w in weights]
+        owners: list[int | None] = [client_ids[0]] * big
+        owners += rng.choices(others, weights=weights, k=assigned - big)
+        owners += [None] * (miners - assigned)
+        rng.shuffle(owners)
+        return owners
     weights = [rng.paretovariate(1.16) for _ in client_ids]
-    owners: list[int | None] = list(rng.choices(client_ids, weights=weights, k=assigned))
+    owners = list(rng.choices(client_ids, weights=weights, k=assigned))
     owners += [None] * (miners - assigned)
     rng.shuffle(owners)
     return owners
@@ -558,6 +572,8 @@ async def generate(
     seed: int = 1,
     managers: int = 10,
     owner_telegram_id: int = OWNER_TG,
+    big_client: int = 0,
+    telemetry_hours: int = 0,
 ) -> Facility:
     """Add a synthetic facility to `db` (migrated and prepared first if need be)."""
     rng = random.Random(seed)
@@ -577,7 +593,7 @@ async def generate(
     await _insert(db, "clients", client_rows)
 
     power: Counter[int] = Counter()
-    owners = _owners(rng, miners, client_ids)
+    owners = _owners(rng, miners, client_ids, big_client)
     miner_count = Counter(o for o in owners if o is not None)
     miner_rows = _miner_rows(rng, owners, miner_base, power)
     await _insert(db, "miners", miner_rows)
@@ -597,6 +613,8 @@ async def generate(
         first = energy_month.replace(day=1)
         following = (first + timedelta(days=32)).replace(day=1)
         energy = await _insert_energy(db, rng, miner_rows, first, (following - first).days)
+    if telemetry_hours:
+        await add_telemetry(db, rng, miner_base + 1, miner_base + miners, telemetry_hours)
     del miner_rows
 
     busiest = miner_count.most_common(1)
@@ -615,6 +633,83 @@ async def generate(
     )
 
 
+# --- telemetry: latest readings and the fleet's samples -------------------------------------------
+
+THS = {"Antminer": 110.0, "Whatsminer": 120.0, "Avalon": 90.0}  # a model family's TH/s
+POLL_S = 300
+
+
+async def add_telemetry(
+    db: Database, rng: random.Random, first_id: int, last_id: int, hours: int
+) -> None:
+    """Latest readings (as a poll cycle at NOW writes them) for miners `first_id`…`last_id`
+    with a status other than unknown, and one fleet sample per client every 5 minutes for
+    `hours` before NOW (total hashrate, miners up, miners polled), with some wobble."""
+    async with db.read() as session:
+        rows = (
+            await session.execute(
+                select(Miner.id, Miner.model, Miner.status, Miner.client_id).where(
+                    Miner.id.between(first_id, last_id), Miner.status != "unknown"
+                )
+            )
+        ).all()
+    readings = []
+    fleets: dict[int, list[float]] = {}
+    for miner_id, model, status, client_id in rows:
+        expected = THS.get(str(model).split()[0], 100.0) * rng.uniform(0.95, 1.05)
+        rate = {"active": 1.0, "lowhash": rng.uniform(0.6, 0.85)}.get(status, 0.0) * expected
+        reach = "offline" if status == "offline" else "ok"
+        if status == "hanged" and rng.random() < 0.5:
+            reach = "hung"
+        answered = reach == "ok"
+        readings.append(
+            {
+                "miner_id": miner_id,
+                "polled_at": NOW,
+                "seen_at": NOW if answered else NOW - timedelta(hours=rng.randint(1, 48)),
+                "reach": reach,
+                "observed": status,
+                "pending": None,
+                "status_since": NOW - timedelta(minutes=rng.randint(5, 60 * 24 * 30)),
+                "hashrate_ths": round(rate, 2) if answered else None,
+                "expected_ths": round(expected, 2),
+                "hottest_c": float(rng.randint(55, 82)) if answered else None,
+                "watts": None,
+                "uptime_s": rng.randint(600, 60 * 86400) if answered and rate else None,
+                "fans": [5400, 5300] if answered else [],
+                "boards": [],
+                "pools": [],
+                "errors": [],
+                "make": str(model).split()[0],
+                "model": model,
+                "firmware": None,
+                "mac": None,
+            }
+        )
+        if client_id is not None:
+            sums = fleets.setdefault(client_id, [0.0, 0, 0])
+            sums[0] += rate
+            sums[1] += rate > 0
+            sums[2] += 1
+    await _insert(db, "miner_telemetry", readings)
+    end = int(NOW.timestamp())
+    samples = []
+    for client_id, (rate, up, polled) in sorted(fleets.items()):
+        for step in range(hours * 3600 // POLL_S, -1, -1):
+            dip = 0.9 if rng.random() < 0.03 else 1.0  # now and then a rack goes down
+            share = dip * rng.uniform(0.985, 1.0)
+            samples.append(
+                {
+                    "client_id": client_id,
+                    "ts": end - step * POLL_S,
+                    "hashrate_mhs": round(rate * share * 1e6),
+                    "miners_up": round(up * share) if step else up,
+                    "miners": polled,
+                }
+            )
+    await _insert(db, "fleet_samples", samples)
+
+
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bench.generate", description="Fill a SQLite file with a synthetic facility."
@@ -630,6 +725,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--bills-per-client", type=int, default=2)
     parser.add_argument("--managers", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--big-client", type=int, default=0, help="the first client owns exactly this many miners"
+    )
+    parser.add_argument(
+        "--telemetry-hours", type=int, default=0, help="latest readings and fleet samples"
+    )
     return parser.parse_args(argv)
 
 
@@ -649,6 +750,8 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
             else None,
             seed=args.seed,
             managers=args.managers,
+            big_client=args.big_client,
+            telemetry_hours=args.telemetry_hours,
         )
         seconds = time.perf_counter() - started
     finally:

@@ -55,9 +55,11 @@ def unit_for(max_ths: float) -> tuple[float, str]:
 
 
 def rate(ths: float | None) -> str:
-    """99.5 TH/s, 1.25 PH/s, 950 GH/s; — when unknown (the same words in every language)."""
+    """99.5 TH/s, 1.25 PH/s, 950 GH/s, 0 TH/s; — when unknown (the same in every language)."""
     if ths is None:
         return "—"
+    if ths == 0:
+        return "0 TH/s"
     scale, unit = unit_for(ths)
     value = ths / scale
     digits = 0 if value >= 100 else 1 if value >= 10 else 2

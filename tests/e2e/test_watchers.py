@@ -9,10 +9,13 @@ import re
 import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from aiogram.filters.callback_data import CallbackData
 from sqlalchemy import select
 
+from handlers import callbacks
 from handlers.callbacks import (
     ClientCb,
     ExportCb,
@@ -187,6 +190,9 @@ async def test_nothing_but_the_view_answers_a_watcher_chat(
             "show_alert": True,
         }, data
         assert len(vera.messages()) == count, data  # nothing sent, nothing edited
+    for kind in staff_buttons():  # every kind of staff button there is, forged
+        await vera.tap_data(kind)
+        assert vera.last_answer()["text"] == "This button does not work in this chat.", kind
     # the other client's link, by its id, from a chat that never opened it
     globex_link = await _link_id(bot, 2)
     await vera.tap_data(WatchCb(action="view", link=globex_link).pack())
@@ -328,6 +334,21 @@ async def test_settings_list_and_who_may_manage_links(
     assert "does not allow" in junior.last_answer()["text"]
     await junior.tap_data(WatcherCb(action="open", id=2).pack())
     assert "does not allow" in junior.last_answer()["text"]
+
+
+def staff_buttons() -> list[str]:
+    """One callback of every CallbackData class but the watcher's own, ids pointing at client 2."""
+    forged = []
+    for kind in CallbackData.__subclasses__():
+        if kind is WatchCb or kind.__module__ != callbacks.__name__:
+            continue
+        values: dict[str, Any] = {}
+        for name, field in kind.model_fields.items():
+            if field.is_required():
+                values[name] = 2 if field.annotation in (int, "int") else "open"
+        forged.append(kind(**values).pack())
+    assert len(forged) >= 15
+    return forged
 
 
 async def _link_id(bot: RunningBot, client_id: int) -> int:
