@@ -37,6 +37,7 @@ bench: $(VENV)/.test-installed
 	$(PY) -m bench.updates
 	$(PY) -m bench.telemetry
 	$(PY) -m bench.bills
+	$(PY) -m bench.watcher
 
 clean:
 	rm -rf $(VENV) .pytest_cache
