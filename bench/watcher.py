@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.generate import NOW, OWNER_TG, generate, sqlite_url
+from handlers.miners.card_views import chart_texts
 from handlers.watchers import page, views
 from handlers.watchers.public import _keyboard
 from locales import Translations
@@ -92,7 +93,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         watch = await services.watchers.open_in_chat(new.token, VIEWER, "Viewer", None)
         t = Translations().get("en")
         zone = (await services.facility.get()).zone
-        texts = views.chart_texts(t, watch.client_name, zone)
+        texts = chart_texts(t, watch.client_name, zone)
         counts = (await services.watchers.view(watch)).counts
 
         async def tap(status: str | None = None, number: int = 0) -> str:

@@ -7,7 +7,7 @@ import re
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TELEGRAM_API_URL = "https://api.telegram.org"
@@ -55,9 +55,9 @@ class Settings(BaseSettings):
             return [value]
         return value
 
-    @field_validator("telemetry_networks", mode="before")
+    @field_validator("telemetry_networks", "web_trusted_proxies", mode="before")
     @classmethod
-    def _split_networks(cls, value: object) -> object:
+    def _split_networks(cls, value: object, info: ValidationInfo) -> object:
         if isinstance(value, str):
             value = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
         if isinstance(value, list):
@@ -65,20 +65,8 @@ class Settings(BaseSettings):
                 try:
                     ipaddress.ip_network(str(network), strict=False)
                 except ValueError as exc:
-                    raise ValueError(f"TELEMETRY_NETWORKS: {network!r} is not a network") from exc
-        return value
-
-    @field_validator("web_trusted_proxies", mode="before")
-    @classmethod
-    def _split_proxies(cls, value: object) -> object:
-        if isinstance(value, str):
-            value = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
-        if isinstance(value, list):
-            for network in value:
-                try:
-                    ipaddress.ip_network(str(network), strict=False)
-                except ValueError as exc:
-                    raise ValueError(f"WEB_TRUSTED_PROXIES: {network!r} is not a network") from exc
+                    name = str(info.field_name).upper()
+                    raise ValueError(f"{name}: {network!r} is not a network") from exc
         return value
 
     @field_validator("web_base_url", "webhook_url", mode="before")

@@ -22,8 +22,8 @@ from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
+from handlers.miners.card_views import chart_texts
 from handlers.watchers import page
-from handlers.watchers.views import chart_texts
 from locales import Localizer, Translations
 from services.container import Services
 from services.telemetry import charts

@@ -68,6 +68,14 @@ class Services:
     ) -> Services:
         audit = AuditService(db)
         facility = FacilityService(db, clock=clock)
+        telemetry = TelemetryService(
+            db,
+            facility,
+            miner_api if miner_api is not None else open_miner_api(),
+            clock=clock,
+            concurrency=telemetry_concurrency,
+            networks=telemetry_networks,
+        )
         built = cls(
             db=db,
             staff=StaffService(db, default_locale=default_locale, owner_ids=owner_ids, clock=clock),
@@ -83,19 +91,12 @@ class Services:
             imports=ImportService(
                 db, facility, ImportStore(Path(data_dir) / "imports"), clock=clock
             ),
-            telemetry=TelemetryService(
-                db,
-                facility,
-                miner_api if miner_api is not None else open_miner_api(),
-                clock=clock,
-                concurrency=telemetry_concurrency,
-                networks=telemetry_networks,
-            ),
+            telemetry=telemetry,
             energy=EnergyService(db, facility, clock=clock),
             bills=BillService(db, facility, clock=clock, default_locale=default_locale),
             billing=MonthlyRun(db, facility, clock=clock),
             metered=MeteredImport(db, facility, Path(data_dir) / "metered", clock=clock),
-            watchers=WatcherService(db, facility, clock=clock),
+            watchers=WatcherService(db, facility, telemetry, clock=clock),
             watcher_alerts=WatcherAlerts(db, facility, clock=clock),
         )
         # watchers who opted in hear when their miners stop or come back

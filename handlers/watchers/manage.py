@@ -133,8 +133,8 @@ def router() -> Router:
         rows.append([button(t("back"), WatcherCb(action="new", id=c.id, src=c.src).pack())])
         await show(query, t("watchers-ask-lifetime", client=screen.client_name), rows)
 
-    @r.callback_query(WatcherCb.filter(F.action == "make"))
-    async def on_make(
+    @r.callback_query(WatcherCb.filter(F.action.in_({"make", "replace_ok"})))
+    async def on_new_token(
         query: CallbackQuery,
         callback_data: WatcherCb,
         actor: Actor,
@@ -143,8 +143,12 @@ def router() -> Router:
         bot: Bot,
         web_base_url: str | None = None,
     ) -> None:
+        """A new link, or a new token for the live one: the screen, then the link below it."""
         c = callback_data
-        new = await services.watchers.create(actor, c.id, c.lang, c.days or None)
+        if c.action == "make":
+            new = await services.watchers.create(actor, c.id, c.lang, c.days or None)
+        else:
+            new = await services.watchers.replace(actor, c.id)
         await link_screen(query, actor, t, services, c.id, c.src)
         await _send_links(query, bot, t, services, web_base_url, new)
 
@@ -181,20 +185,6 @@ def router() -> Router:
         await services.watchers.revoke(actor, callback_data.id)
         callback_answer.text = t("watchers-revoked")
         await link_screen(query, actor, t, services, callback_data.id, callback_data.src)
-
-    @r.callback_query(WatcherCb.filter(F.action == "replace_ok"))
-    async def on_replace(
-        query: CallbackQuery,
-        callback_data: WatcherCb,
-        actor: Actor,
-        t: Localizer,
-        services: Services,
-        bot: Bot,
-        web_base_url: str | None = None,
-    ) -> None:
-        new = await services.watchers.replace(actor, callback_data.id)
-        await link_screen(query, actor, t, services, callback_data.id, callback_data.src)
-        await _send_links(query, bot, t, services, web_base_url, new)
 
     @r.callback_query(WatcherCb.filter(F.action == "list"))
     async def on_list(

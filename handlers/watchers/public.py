@@ -18,6 +18,7 @@ from aiogram.utils.chat_action import ChatActionSender
 
 from handlers.audience import not_staff
 from handlers.callbacks import WatchCb
+from handlers.miners.card_views import chart_texts
 from handlers.render import button, pager, show
 from handlers.watchers import views
 from locales import Localizer, Translations
@@ -74,7 +75,7 @@ async def _send_chart(
     zone = (await services.facility.get()).zone
 
     def draw(series: Any) -> bytes:
-        return charts.fleet_chart(series, zone, views.chart_texts(t, watch.client_name, zone))
+        return charts.fleet_chart(series, zone, chart_texts(t, watch.client_name, zone))
 
     async with ChatActionSender.upload_photo(chat_id=chat_id, bot=event.bot):
         png = await services.watchers.chart(watch, f"{t.locale}:{zone}", draw)

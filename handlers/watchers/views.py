@@ -11,7 +11,7 @@ from handlers.clients.views import STATUS_ICONS, short
 from handlers.labels import local_time
 from handlers.miners.card_views import uptime
 from locales import Localizer
-from services.telemetry.charts import ChartTexts, rate
+from services.telemetry.charts import rate
 from services.watchers.service import (
     VIEW_STATUSES,
     LinkInfo,
@@ -78,17 +78,6 @@ def view_text(t: Localizer, view: WatcherView) -> str:
     else:
         lines.append(t("watchers-view-none"))
     return "\n".join(lines)
-
-
-def chart_texts(t: Localizer, client: str, zone: ZoneInfo) -> ChartTexts:
-    return ChartTexts(
-        title=client,
-        subtitle=t("watchers-chart-subtitle", zone=str(zone)),
-        hashrate=t("watchers-chart-hashrate"),
-        miners_up=t("watchers-chart-up"),
-        miners_total=t("watchers-chart-polled"),
-        no_data=t("watchers-chart-no-data"),
-    )
 
 
 def status_choices(view: WatcherView) -> list[tuple[str, str]]:

@@ -77,11 +77,6 @@ watchers-refresh = 🔄 Refresh
 watchers-refreshed = Updated.
 watchers-chart = 📈 24 h chart
 watchers-chart-caption = 📈 { $client } · last 24 hours
-watchers-chart-subtitle = Hashrate, last 24 hours ({ $zone })
-watchers-chart-hashrate = Hashrate
-watchers-chart-up = Miners hashing
-watchers-chart-polled = Miners read
-watchers-chart-no-data = No readings in the last 24 hours
 watchers-notify = 🔔 Notifications
 watchers-notify-text = <b>🔔 Short messages about { $client }'s miners</b>
     Tap to switch on or off. They stop if the link is revoked.

@@ -75,11 +75,6 @@ watchers-refresh = 🔄 Обновить
 watchers-refreshed = Обновлено.
 watchers-chart = 📈 График 24 ч
 watchers-chart-caption = 📈 { $client } · последние 24 часа
-watchers-chart-subtitle = Хешрейт за последние 24 часа ({ $zone })
-watchers-chart-hashrate = Хешрейт
-watchers-chart-up = Майнеров в работе
-watchers-chart-polled = Майнеров опрошено
-watchers-chart-no-data = Нет данных за последние 24 часа
 watchers-notify = 🔔 Уведомления
 watchers-notify-text = <b>🔔 Короткие сообщения о майнерах { $client }</b>
     Нажмите, чтобы включить или выключить. Они прекратятся, если ссылку отзовут.

@@ -555,14 +555,11 @@ class TelemetryService:
 
     async def fleet_series(self, actor: Actor, client_id: int) -> FleetSeries:
         await self.facility.require_clients(actor)
-        now = int(self.clock().timestamp())
         async with self.db.read() as session:
             client = await session.get(Client, client_id)
-            if client is None:
-                raise NotFound("client", client_id)
-            rows = await repo.fleet_series(session, client_id, now - DAY_S)
-        points = [(ts, h / 1e6, up, n) for ts, h, up, n in rows]
-        return FleetSeries(client_id, client.name, points, now)
+        if client is None:
+            raise NotFound("client", client_id)
+        return await self.client_series(client_id, client.name)
 
     async def purge(self) -> int:
         """Delete samples older than KEEP_DAYS (daily job), an hour of them per transaction."""
@@ -578,6 +575,14 @@ class TelemetryService:
         return gone
 
     # --- for other areas (alerts, watchers): no actor, no permission --------------------------
+
+    async def client_series(self, client_id: int, label: str) -> FleetSeries:
+        """A client's fleet over the last 24 hours (a caller that checked who may see it)."""
+        now = int(self.clock().timestamp())
+        async with self.db.read() as session:
+            rows = await repo.fleet_series(session, client_id, now - DAY_S)
+        points = [(ts, h / 1e6, up, n) for ts, h, up, n in rows]
+        return FleetSeries(client_id, label, points, now)
 
     async def latest(self, miner_ids: Sequence[int]) -> dict[int, Reading]:
         """The latest readings of `miner_ids` (never-polled miners are absent)."""

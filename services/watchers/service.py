@@ -18,7 +18,7 @@ import hmac
 import secrets
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -30,11 +30,10 @@ from services.errors import Conflict, DomainError, Invalid, NotFound
 from services.facility import CLIENT_PLANS, FacilityService
 from services.pagination import Page, clamp_page
 from services.permissions import Permission
-from services.telemetry.service import DAY_S, FleetSeries
+from services.telemetry.service import DAY_S, FleetSeries, TelemetryService
 from storage.db import Database
 from storage.models import Client, WatcherLink, WatcherViewer, utcnow
 from storage.repositories import audit as audit_repo
-from storage.repositories import telemetry as telemetry_repo
 from storage.repositories import watchers as repo
 
 START_PREFIX = "w_"  # `/start w_<token>`: a watcher link in Telegram (an invite has none)
@@ -192,11 +191,13 @@ class WatcherService:
         self,
         db: Database,
         facility: FacilityService,
+        telemetry: TelemetryService,
         *,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.db = db
         self.facility = facility
+        self.telemetry = telemetry
         self.clock = clock
         self._charts: OrderedDict[tuple[int, str, int], asyncio.Future[bytes]] = OrderedDict()
 
@@ -526,14 +527,10 @@ class WatcherService:
         )
 
     async def fleet_series(self, watch: Watch) -> FleetSeries:
-        """The client's 24-hour fleet series (the telemetry area's query), ending at its
-        latest cycle so that a chart drawn from it stays right until the next one."""
-        now = int(self.clock().timestamp())
-        async with self.db.read() as session:
-            rows = await telemetry_repo.fleet_series(session, watch.client_id, now - DAY_S)
-        points = [(ts, h / 1e6, up, n) for ts, h, up, n in rows]
-        until = points[-1][0] if points else now
-        return FleetSeries(watch.client_id, watch.client_name, points, until)
+        """The client's 24-hour fleet series (the telemetry area's), ending at its latest cycle
+        so that a chart drawn from it stays right until the next one."""
+        series = await self.telemetry.client_series(watch.client_id, watch.client_name)
+        return replace(series, until=series.points[-1][0]) if series.points else series
 
     async def chart(self, watch: Watch, words: str, draw: Callable[[FleetSeries], bytes]) -> bytes:
         """The client's 24-hour chart as `draw` renders it (in a worker thread), kept per client,
