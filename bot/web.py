@@ -49,15 +49,22 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 class RateLimiter:
     """A token bucket per key: `burst` requests at once, refilled at `per_minute`."""
 
-    def __init__(self, per_minute: float = 30, burst: float = 15, keys: int = 10_000) -> None:
+    def __init__(
+        self,
+        per_minute: float = 30,
+        burst: float = 15,
+        keys: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.rate = per_minute / 60.0
         self.burst = burst
         self.keys = keys
+        self.clock = clock
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
 
-    def allow(self, key: str, now: float | None = None) -> float:
+    def allow(self, key: str) -> float:
         """0 when the request may go on, else the seconds until it may."""
-        now = time.monotonic() if now is None else now
+        now = self.clock()
         tokens, last = self._buckets.pop(key, (self.burst, now))
         tokens = min(self.burst, tokens + (now - last) * self.rate)
         wait = 0.0 if tokens >= 1 else (1 - tokens) / self.rate
