@@ -8,7 +8,10 @@ the chat, with Copy buttons: only the token's hash is kept, so a lost link is re
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.types import CallbackQuery, InlineKeyboardButton
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from handlers.callbacks import ClientCb, SettingsCb, WatcherCb
@@ -18,17 +21,30 @@ from handlers.render import button, markup, pager, show
 from handlers.watchers import views
 from locales import Localizer
 from services.actor import Actor
+from services.clients.service import ClientQuery
 from services.container import Services
 from services.watchers.service import LANGUAGES, LIFETIMES, NewLink
 
 PER_PAGE = 8
 
 
+class PickForm(StatesGroup):
+    client = State()  # Settings → Watcher links → New link: which client
+
+
 async def link_screen(
-    query: CallbackQuery, actor: Actor, t: Localizer, services: Services, client_id: int, src: str
+    query: CallbackQuery | Message,
+    actor: Actor,
+    t: Localizer,
+    services: Services,
+    client_id: int,
+    src: str,
+    web_base_url: str | None,
 ) -> None:
     screen = await services.watchers.screen(actor, client_id)
     zone = (await services.facility.get()).zone
+    assert query.bot is not None
+    forms = views.forms(t, (await query.bot.me()).username or "", web_base_url)
     rows: list[list[InlineKeyboardButton]] = []
     if screen.link is None:
         rows.append(
@@ -46,7 +62,7 @@ async def link_screen(
             ]
         )
     rows.append([_back(t, client_id, src)])
-    await show(query, views.screen_text(t, screen, zone), rows)
+    await show(query, views.screen_text(t, screen, zone, forms), rows)
 
 
 def _back(t: Localizer, client_id: int, src: str) -> InlineKeyboardButton:
@@ -87,8 +103,12 @@ def router() -> Router:
         actor: Actor,
         t: Localizer,
         services: Services,
+        state: FSMContext,
+        web_base_url: str | None = None,
     ) -> None:
-        await link_screen(query, actor, t, services, callback_data.id, callback_data.src)
+        await state.set_state(None)
+        c = callback_data
+        await link_screen(query, actor, t, services, c.id, c.src, web_base_url)
 
     @r.callback_query(WatcherCb.filter(F.action == "new"))
     async def on_new(
@@ -149,7 +169,7 @@ def router() -> Router:
             new = await services.watchers.create(actor, c.id, c.lang, c.days or None)
         else:
             new = await services.watchers.replace(actor, c.id)
-        await link_screen(query, actor, t, services, c.id, c.src)
+        await link_screen(query, actor, t, services, c.id, c.src, web_base_url)
         await _send_links(query, bot, t, services, web_base_url, new)
 
     @r.callback_query(WatcherCb.filter(F.action.in_({"revoke", "replace"})))
@@ -181,10 +201,12 @@ def router() -> Router:
         t: Localizer,
         services: Services,
         callback_answer: CallbackAnswer,
+        web_base_url: str | None = None,
     ) -> None:
-        await services.watchers.revoke(actor, callback_data.id)
+        c = callback_data
+        await services.watchers.revoke(actor, c.id)
         callback_answer.text = t("watchers-revoked")
-        await link_screen(query, actor, t, services, callback_data.id, callback_data.src)
+        await link_screen(query, actor, t, services, c.id, c.src, web_base_url)
 
     @r.callback_query(WatcherCb.filter(F.action == "list"))
     async def on_list(
@@ -193,7 +215,9 @@ def router() -> Router:
         actor: Actor,
         t: Localizer,
         services: Services,
+        state: FSMContext,
     ) -> None:
+        await state.set_state(None)
         result = await services.watchers.live_links(actor, callback_data.page, PER_PAGE)
         zone = (await services.facility.get()).zone
         rows: list[list[InlineKeyboardButton]] = []
@@ -204,8 +228,40 @@ def router() -> Router:
         rows.append(
             pager(result.page, result.pages, lambda p: WatcherCb(action="list", page=p).pack())
         )
+        rows.append([button(t("watchers-new"), WatcherCb(action="pick").pack())])
         rows.append([button(t("back"), SettingsCb(action="show").pack())])
         text = t("watchers-list", count=result.total)
         await show(query, text if result.total else f"{text}\n{t('watchers-list-empty')}", rows)
+
+    @r.callback_query(WatcherCb.filter(F.action == "pick"))
+    async def on_pick(
+        query: CallbackQuery, actor: Actor, t: Localizer, services: Services, state: FSMContext
+    ) -> None:
+        await services.watchers.live_links(actor, 0, 1)  # checks the permission first
+        await state.set_state(PickForm.client)
+        back = [[button(t("back"), WatcherCb(action="list").pack())]]
+        await show(query, t("watchers-ask-client"), back)
+
+    @r.message(StateFilter(PickForm.client), F.text)
+    async def on_client_typed(
+        message: Message, actor: Actor, t: Localizer, services: Services, state: FSMContext
+    ) -> None:
+        """A name, email or #id: the matching clients, each opening its link's screen."""
+        await services.watchers.live_links(actor, 0, 1)
+        found = await services.clients.overview(
+            actor, ClientQuery(search=message.text), 0, PER_PAGE
+        )
+        rows = [
+            [
+                button(
+                    f"#{c.id} {short(c.name, 24)} · {short(c.email, 24)}",
+                    WatcherCb(action="open", id=c.id, src="s").pack(),
+                )
+            ]
+            for c in found.items
+        ]
+        rows.append([button(t("back"), WatcherCb(action="list").pack())])
+        text = t("watchers-clients-found", count=found.total) if found.total else None
+        await show(message, text or t("watchers-no-client"), rows)
 
     return r

@@ -110,7 +110,15 @@ def opener(t: Localizer, o: OpenInfo, zone: ZoneInfo) -> str:
     return t("watchers-open-telegram", at=at, who=who, id=str(o.telegram_id or "?"))
 
 
-def screen_text(t: Localizer, s: LinkScreen, zone: ZoneInfo) -> str:
+def forms(t: Localizer, bot_username: str, web_base_url: str | None) -> str:
+    """Where a link leads, its token left out (it is shown only when made)."""
+    shown = [t("watchers-form-telegram", url=f"t.me/{bot_username}?start=w_…")]
+    if web_base_url:
+        shown.append(t("watchers-form-web", url=f"{web_base_url}/w/…"))
+    return " · ".join(shown)
+
+
+def screen_text(t: Localizer, s: LinkScreen, zone: ZoneInfo, forms: str = "") -> str:
     lines = [
         t("watchers-screen-title", id=str(s.client_id), client=s.client_name, email=s.client_email)
     ]
@@ -133,6 +141,8 @@ def screen_text(t: Localizer, s: LinkScreen, zone: ZoneInfo) -> str:
                 chats=link.viewers,
             )
         )
+        if forms:
+            lines.append(forms)
         lines.append(t("watchers-screen-once"))
     if s.opens_total:
         lines.append("")

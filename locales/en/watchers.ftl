@@ -24,6 +24,15 @@ watchers-until = until { $at }
 watchers-until-revoked = until revoked
 watchers-lifetime-days = { $days } days
 watchers-lifetime-never = Until revoked
+watchers-form-telegram = in Telegram { $url }
+watchers-form-web = on the web { $url }
+watchers-new = ➕ New link
+watchers-ask-client = Send the client's name, email or #id.
+watchers-clients-found = { $count ->
+        [one] One client matches:
+       *[other] { $count } clients match (the first ones below; send more of the name to narrow it):
+    }
+watchers-no-client = No client matches. Send another name, email or #id.
 watchers-create = ➕ Create link
 watchers-replace = 🔁 Replace token
 watchers-revoke = ⛔️ Revoke

@@ -25,6 +25,16 @@ watchers-lifetime-days = { $days ->
        *[other] { $days } дней
     }
 watchers-lifetime-never = Пока не отзову
+watchers-form-telegram = в Telegram { $url }
+watchers-form-web = в браузере { $url }
+watchers-new = ➕ Новая ссылка
+watchers-ask-client = Пришлите имя, email или #id клиента.
+watchers-clients-found = { $count ->
+        [one] Подходит { $count } клиент:
+        [few] Подходят { $count } клиента (первые ниже; уточните имя, чтобы сузить):
+       *[other] Подходят { $count } клиентов (первые ниже; уточните имя, чтобы сузить):
+    }
+watchers-no-client = Такого клиента нет. Пришлите другое имя, email или #id.
 watchers-create = ➕ Создать ссылку
 watchers-replace = 🔁 Заменить токен
 watchers-revoke = ⛔️ Отозвать

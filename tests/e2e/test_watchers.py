@@ -322,8 +322,22 @@ async def test_settings_list_and_who_may_manage_links(
     await owner.tap("Globex · ru")  # the list's entry opens the link's screen
     assert "#2 Globex (ops@globex.com)" in owner.last.plain
     assert "Русский · until " in owner.last.plain
+    assert "in Telegram t.me/farmdesk_test_bot?start=w_…" in owner.last.plain
     await owner.tap("⬅️ Back to the list")
     assert "Watcher links (1 live)" in owner.last.plain
+    await owner.tap("➕ New link")  # a link for a client picked here
+    assert owner.last.plain == "Send the client's name, email or #id."
+    await owner.send("nobody")
+    assert owner.last.plain == "No client matches. Send another name, email or #id."
+    await owner.send("acme")
+    assert owner.last.plain == "One client matches:"
+    await owner.tap("#1 Acme · a@acme.com")
+    assert "No live link." in owner.last.plain
+    await owner.tap("➕ Create link")
+    await owner.tap("English")
+    await owner.tap("90 days")
+    await owner.tap("⬅️ Back to the list", message=owner.messages()[-2])
+    assert "Watcher links (2 live)" in owner.messages()[-2].plain
 
     junior = await join(fake, owner, "Junior technician", 3001, "June")
     await junior.send("/menu")
