@@ -84,6 +84,12 @@ def _query(page: int, status: str | None, **extra: str) -> str:
     return "?" + urlencode(params) if params else "?"
 
 
+def _attribute(text: str) -> str:
+    """Text already escaped for HTML content (the translations escape &, <, >), made safe inside
+    a double-quoted attribute too."""
+    return text.replace('"', "&quot;")
+
+
 def _dot(status: str) -> str:
     """A status's colour as a dot drawn by CSS (no emoji font needed on the visitor's side)."""
     return f'<span class="dot {html.escape(status)}"></span>'
@@ -164,7 +170,7 @@ def render(t: Localizer, view: WatcherView, png: bytes) -> str:
         f'<p class="muted">{updated}</p></section>'
         '<section class="card"><figure>'
         f'<img src="data:image/png;base64,{chart}" width="1200" height="750" '
-        f'alt="{t("watchers-web-chart-alt", client=view.client_name)}"></figure></section>'
+        f'alt="{_attribute(t("watchers-web-chart-alt", client=view.client_name))}"></figure></section>'
         f'<section class="card"><nav class="filters">{"".join(filters)}</nav>{table}'
         f'<nav class="pages">{"".join(pages)}</nav></section>'
     )
