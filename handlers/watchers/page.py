@@ -135,6 +135,7 @@ def render(t: Localizer, view: WatcherView, png: bytes) -> str:
     else:
         updated = t("watchers-view-not-polled")
     chart = base64.b64encode(png).decode()
+    alt = _attribute(t("watchers-web-chart-alt", client=view.client_name))
     everything = "on" if not view.status else ""
     filters = [f'<a class="{everything}" href="?">{t("watchers-web-all")} {view.total}</a>']
     for s in VIEW_STATUSES:
@@ -170,7 +171,7 @@ def render(t: Localizer, view: WatcherView, png: bytes) -> str:
         f'<p class="muted">{updated}</p></section>'
         '<section class="card"><figure>'
         f'<img src="data:image/png;base64,{chart}" width="1200" height="750" '
-        f'alt="{_attribute(t("watchers-web-chart-alt", client=view.client_name))}"></figure></section>'
+        f'alt="{alt}"></figure></section>'
         f'<section class="card"><nav class="filters">{"".join(filters)}</nav>{table}'
         f'<nav class="pages">{"".join(pages)}</nav></section>'
     )
