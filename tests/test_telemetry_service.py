@@ -306,3 +306,20 @@ async def test_purge_keeps_35_days(telemetry: Services, owner: Actor, clock: Clo
     async with telemetry.db.read() as session:
         left = list(await session.scalars(select(MinerSample.ts)))
     assert sorted(now - t for t in left) == [86400, 34 * 86400]
+
+
+async def test_two_cycles_in_one_second_keep_one_fleet_row(
+    telemetry: Services, owner: Actor, fleet: FakeFleet, clock: Clock
+) -> None:
+    """A cycle started by hand right after the scheduled one (same second): no clash."""
+    fakes = await fleet.start([Mode.HEALTHY, Mode.OFFLINE])
+    client = await add_client(telemetry, owner, "Acme")
+    await add_miners(telemetry, fakes, client)
+    await cycle(telemetry, clock)
+    fleet.set_mode(fakes[1].ip, Mode.HEALTHY)
+    clock.advance(seconds=0.5)  # the same second
+    await telemetry.telemetry.run_cycle()
+    async with telemetry.db.read() as session:
+        rows = list(await session.scalars(select(FleetSample)))
+    [row] = rows
+    assert (row.client_id, row.miners, row.miners_up) == (client, 2, 2)

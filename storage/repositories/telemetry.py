@@ -168,10 +168,17 @@ async def set_statuses(session: AsyncSession, changes: Sequence[tuple[int, str]]
 
 
 async def insert_fleet_samples(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """One row per client per cycle; a second cycle within the same second (one started by
+    hand right after the scheduled one) replaces the first's row instead of clashing."""
     if rows:
         known = await existing_ids(session, Client, {r["client_id"] for r in rows})
         rows = [r for r in rows if r["client_id"] in known]
         if rows:
+            for ts in {r["ts"] for r in rows}:
+                clients = [r["client_id"] for r in rows if r["ts"] == ts]
+                await session.execute(
+                    delete(_fleet).where(_fleet.c.ts == ts, _fleet.c.client_id.in_(clients))
+                )
             await session.execute(insert(_fleet), rows)
 
 

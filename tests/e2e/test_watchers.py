@@ -4,9 +4,7 @@ the opt-in messages delivered through the outbox after real poll cycles of fake 
 
 from __future__ import annotations
 
-import asyncio
 import re
-import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
@@ -71,10 +69,8 @@ async def two_clients(
 
 
 async def cycles(bot: RunningBot, count: int = 2) -> None:
-    """Poll cycles as the scheduler starts them, each in a second of its own (a cycle's samples
-    are keyed by the second it started)."""
+    """Poll cycles as the scheduler starts them."""
     for _ in range(count):
-        await asyncio.sleep(1.0 - time.time() % 1.0)
         await bot.app.services.telemetry.run_cycle()
 
 
