@@ -160,8 +160,26 @@ class Client(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # archived: out of the overview, search and pickers, its history kept; merged into another
+    # client (`merged_into_id`, which now holds everything it had) is archived too
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
 
     __table_args__ = (Index("ix_clients_name_key", "name_key"),)
+
+
+class ClientAlias(Base):
+    """An email that names a client besides its own: a merged client's email (and that
+    client's own aliases). Imports and the Miners area's "edit client" resolve it to `client_id`;
+    no client may take it as its email."""
+
+    __tablename__ = "client_aliases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    merged_from_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Miner(Base):
@@ -302,6 +320,11 @@ class TaskComment(Base):
 # --- billing ----------------------------------------------------------------------------------
 
 
+def _bill_client(context: Any) -> Any:
+    """A bill's usage client unless given: the client it is made for."""
+    return context.get_current_parameters()["client_id"]
+
+
 class PricingRate(Base):
     """One rate from a day on: the facility's default (`client_id` null) or a client's override.
 
@@ -359,6 +382,9 @@ class Bill(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    # the client whose usage the bill counts (the one it was made for): `client_id` unless a
+    # merge gave the bill to another client; the evidence and the monthly run read this one
+    usage_client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), default=_bill_client)
     period: Mapped[str] = mapped_column(String(7))  # YYYY-MM
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
@@ -376,7 +402,7 @@ class Bill(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (
-        UniqueConstraint("client_id", "period"),
+        UniqueConstraint("usage_client_id", "period"),
         Index("ix_bills_status_due_on", "status", "due_on"),
         Index("ix_bills_period", "period"),
     )
