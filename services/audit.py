@@ -49,12 +49,17 @@ class AuditService:
         per_page: int = 10,
         client_id: int | None = None,
         category: str | None = None,
+        merged: Sequence[int] = (),
     ) -> Page[LogEntry]:
+        """Entries newest first: all, one category's, or one client's (with the entries of the
+        clients `merged` into it, each named)."""
         actor.require(Permission.LOGS_VIEW)
         if category is not None and category not in CATEGORIES:
             raise Invalid("category", "unknown")
         async with self.db.read() as session:
-            total = await audit_repo.count(session, client_id=client_id, category=category)
+            total = await audit_repo.count(
+                session, client_id=client_id, category=category, merged=merged
+            )
             page = clamp_page(page, total, per_page)
             rows = await audit_repo.page(
                 session,
@@ -62,9 +67,12 @@ class AuditService:
                 limit=per_page,
                 client_id=client_id,
                 category=category,
+                merged=merged,
             )
             entries = [e for e, _ in rows]
-            unnamed = await _unnamed(session, entries, clients=client_id is None)
+            unnamed = await _unnamed(
+                session, entries, clients=client_id is None or bool(merged), own=client_id
+            )
             names = await _referred(session, entries)
         items = [
             LogEntry(
@@ -85,17 +93,23 @@ class AuditService:
 
 
 async def _unnamed(
-    session: AsyncSession, entries: Sequence[AuditEntry], *, clients: bool
+    session: AsyncSession,
+    entries: Sequence[AuditEntry],
+    *,
+    clients: bool,
+    own: int | None = None,
 ) -> dict[tuple[str, int], str]:
     """Names of what entries written without one are about: miners (entries from before miners
-    were named, or from a writer that does not name them) and, in the Logs area (`clients`),
-    clients ("#5 Acme"), so that "Client changed" says which."""
+    were named, or from a writer that does not name them) and, in the Logs area or a log with
+    merged clients' entries (`clients`), clients other than the log's `own` ("#5 Acme"), so that
+    "Client changed" says which."""
     wanted: dict[str, set[int]] = {"miner": set(), "client": set()}
     for e in entries:
         if (
             e.entity_id is not None
             and e.entity_type in wanted
             and not (e.details or {}).get("name")
+            and not (e.entity_type == "client" and e.entity_id == own)
         ):
             wanted[e.entity_type].add(e.entity_id)
     found: dict[tuple[str, int], str] = {}

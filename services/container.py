@@ -11,6 +11,8 @@ from services.audit import AuditService
 from services.bills.metered import MeteredImport
 from services.bills.monthly import MonthlyRun
 from services.bills.service import BillService
+from services.clients.archive import ArchiveService
+from services.clients.merge import MergeService
 from services.clients.service import ClientService
 from services.exports.service import ExportService
 from services.facility import FacilityService
@@ -52,6 +54,8 @@ class Services:
     metered: MeteredImport
     watchers: WatcherService
     watcher_alerts: WatcherAlerts
+    client_merge: MergeService
+    client_archive: ArchiveService
 
     @classmethod
     def build(
@@ -98,6 +102,8 @@ class Services:
             metered=MeteredImport(db, facility, Path(data_dir) / "metered", clock=clock),
             watchers=WatcherService(db, facility, telemetry, clock=clock),
             watcher_alerts=WatcherAlerts(db, facility, clock=clock),
+            client_merge=MergeService(db, facility, clock=clock),
+            client_archive=ArchiveService(db, facility, clock=clock),
         )
         # watchers who opted in hear when their miners stop or come back
         built.telemetry.add_listener(built.watcher_alerts.on_cycle)

@@ -32,6 +32,7 @@ from services.tasks.managers import BILLED_TYPES, COST_FIELD, MAINTENANCE
 from storage.db import Database
 from storage.models import Bill, BillingRun, Client, Staff, utcnow
 from storage.repositories import bills as repo
+from storage.repositories import clients as clients_repo
 from storage.repositories import tasks as tasks_repo
 
 log = logging.getLogger(__name__)
@@ -158,6 +159,7 @@ class MonthlyRun:
         due = due_date(today, book.value(client_id, "payment_term", today))
         bill = {
             "client_id": client_id,
+            "usage_client_id": client_id,
             "period": window.period,
             "period_start": window.first,
             "period_end": window.last,
@@ -193,8 +195,13 @@ class MonthlyRun:
         try:
             async with self.db.write() as session:
                 already = await repo.billed_clients(session, window.period)
-                fresh = [(b, ls) for b, ls in made if b["client_id"] not in already]
-                await repo.insert_bills(session, [b for b, _ in fresh], [ls for _, ls in fresh])
+                fresh = [(b, ls) for b, ls in made if b["usage_client_id"] not in already]
+                # A client merged into another: its usage is billed to the one holding its things.
+                owners = await clients_repo.survivors(
+                    session, [b["usage_client_id"] for b, _ in fresh]
+                )
+                bills = [{**b, "client_id": owners[b["usage_client_id"]]} for b, _ in fresh]
+                await repo.insert_bills(session, bills, [ls for _, ls in fresh])
                 return len(fresh)
         except IntegrityError:
             # Another process billed some of them meanwhile (or a task's cost): one at a time.

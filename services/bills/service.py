@@ -983,11 +983,12 @@ class BillService:
                 bill.client_id, self.default_locale
             )
             window = Window.month(bill.period_start, facility.zone)
-            rows = await evidence(session, window, bill.client_id)
-            book = await _book(session, bill.client_id)
+            # the usage of the client the bill was made for (a merge may have moved the bill)
+            rows = await evidence(session, window, bill.usage_client_id)
+            book = await _book(session, bill.usage_client_id)
         prices: dict[date, int] = {}
         for day in window.days:
-            price = book.value(bill.client_id, "price_kwh", day)
+            price = book.value(bill.usage_client_id, "price_kwh", day)
             if price is not None:
                 prices[day] = price
         for info in card.lines:  # what the bill charged wins (an edited price, too)

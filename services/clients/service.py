@@ -18,6 +18,7 @@ from services.clients.contacts import (
     normalize_messenger,
     normalize_phone,
 )
+from services.clients.guard import archived
 from services.errors import Conflict, Invalid, NotFound
 from services.facility import FacilityService
 from services.miners.naming import miner_name
@@ -47,10 +48,16 @@ class ClientSummary:
     miners: dict[str, int] = field(default_factory=dict)  # status → count
     tasks: dict[str, int] = field(default_factory=dict)  # category → count
     bills: int = 0
+    archived_at: datetime | None = None
+    merged_into_id: int | None = None  # archived by a merge into this client
 
     @property
     def miners_total(self) -> int:
         return sum(self.miners.values())
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +89,13 @@ class MinerLine:
 
 @dataclass(frozen=True, slots=True)
 class ClientQuery:
-    """What the overview shows: a search text, only one manager's clients, the order."""
+    """What the overview shows: a search text, only one manager's clients, the order; the
+    archived clients instead of the active ones."""
 
     search: str | None = None
     mine: bool = False
     sort: str = "name"
+    archived: bool = False
 
 
 def clean_field(name: str, value: Any) -> Any:
@@ -141,11 +150,14 @@ class ClientService:
                 sort=sort,
                 offset=max(page, 0) * per_page,
                 limit=per_page,
+                archived=query.archived,
             )
             if rows:
                 total = int(rows[0].total)
             else:  # an empty list, or a page past its end (the list shrank between two taps)
-                total = await repo.count(session, search=search, manager_id=manager_id)
+                total = await repo.count(
+                    session, search=search, manager_id=manager_id, archived=query.archived
+                )
                 if total:
                     page = clamp_page(page, total, per_page)
                     rows = await repo.summaries(
@@ -155,6 +167,7 @@ class ClientService:
                         sort=sort,
                         offset=page * per_page,
                         limit=per_page,
+                        archived=query.archived,
                     )
         return Page(
             [_summary(row) for row in rows], clamp_page(page, total, per_page), per_page, total
@@ -169,10 +182,14 @@ class ClientService:
         return _summary(row)
 
     async def find_by_email(self, actor: Actor, email: str) -> ClientSummary | None:
+        """The active client an email names: its own, or an alias a merge left."""
         await self._require(actor, Permission.CLIENTS_VIEW)
+        normalized = normalize_email(email)
         async with self.db.read() as session:
-            client = await repo.by_email(session, normalize_email(email))
-        return await self.card(actor, client.id) if client else None
+            found = (await repo.resolve_emails(session, [normalized])).get(normalized)
+        if found is None or found[1]:
+            return None
+        return await self.card(actor, found[0])
 
     async def miners(
         self, actor: Actor, client_id: int, page: int = 0, per_page: int = 10
@@ -191,18 +208,25 @@ class ClientService:
     async def logs(
         self, actor: Actor, client_id: int, page: int = 0, per_page: int = 8
     ) -> Page[LogEntry]:
+        """The client's log, with the logs of the clients merged into it."""
         await self._require(actor, Permission.CLIENTS_VIEW, Permission.LOGS_VIEW)
         async with self.db.read() as session:
             if await session.get(Client, client_id) is None:
                 raise NotFound("client", client_id)
-        return await self.audit.page(actor, page=page, per_page=per_page, client_id=client_id)
+            merged = await repo.merged_into(session, client_id)
+        return await self.audit.page(
+            actor, page=page, per_page=per_page, client_id=client_id, merged=merged
+        )
 
     # --- changing ---------------------------------------------------------------------------
 
     async def start_edit(self, actor: Actor, client_id: int) -> ClientSummary:
         """The client as it is when a member starts editing (its version guards the save)."""
         await self._require(actor, Permission.CLIENTS_EDIT)
-        return await self.card(actor, client_id)
+        client = await self.card(actor, client_id)
+        if client.archived:
+            raise archived(client)
+        return client
 
     async def start_add(self, actor: Actor) -> None:
         """Refuse the add form up front to a member who could not save it."""
@@ -222,9 +246,19 @@ class ClientService:
         self, session: AsyncSession, name: str, value: Any, client_id: int | None
     ) -> None:
         if name == "email":
+            # An alias first: a merged client keeps its own email, but it names the survivor.
+            alias = await repo.alias(session, value)
+            if alias is not None and alias.client_id != client_id:
+                owner = await session.get(Client, alias.client_id)
+                assert owner is not None
+                raise Conflict("email-alias", client_id=owner.id, name=owner.name)
             existing = await repo.by_email(session, value)
             if existing is not None and existing.id != client_id:
-                raise Conflict("email-taken", client_id=existing.id, name=existing.name)
+                raise Conflict(
+                    "email-taken-archived" if existing.archived_at else "email-taken",
+                    client_id=existing.id,
+                    name=existing.name,
+                )
         if name == "manager":
             manager = await session.get(Staff, value)
             if manager is None or not manager.is_active:
@@ -293,6 +327,8 @@ class ClientService:
             client = await session.get(Client, client_id, with_for_update=True)
             if client is None:
                 raise NotFound("client", client_id)
+            if client.archived_at is not None:
+                raise archived(client)
             if client.version != expected_version:
                 raise Conflict("stale", client_id=client.id)
             await self._check_unique_and_manager(session, name, cleaned, client.id)
@@ -365,4 +401,6 @@ def _summary(row: Any) -> ClientSummary:
         miners={s: n for s in MINER_STATUSES if (n := getattr(row, f"m_{s}"))},
         tasks={c: n for c in TASK_CATEGORIES if (n := getattr(row, f"t_{c}"))},
         bills=row.bills,
+        archived_at=row.archived_at,
+        merged_into_id=row.merged_into_id,
     )

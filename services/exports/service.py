@@ -73,6 +73,7 @@ class ExportFailed(Exception):
 class ClientChoice:
     id: int
     name: str
+    archived: bool = False  # archived clients can still be exported
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,14 +163,18 @@ class ExportService:
     async def choices(
         self, actor: Actor, search: str | None = None, page: int = 0, per_page: int = 8
     ) -> Page[ClientChoice]:
-        """Clients to tick, by name; searched by name, email or ID like the overview."""
+        """Clients to tick, by name; searched by name, email or ID like the overview. Archived
+        clients are among them: their data and bills can still be exported."""
         await self._require(actor)
         search = (search or "").strip() or None
         async with self.db.read() as session:
-            total = await clients_repo.count_matching(session, search)
+            total = await clients_repo.count_matching(session, search, archived=True)
             page = clamp_page(page, total, per_page)
-            rows = await clients_repo.find(session, search, offset=page * per_page, limit=per_page)
-        return Page([ClientChoice(i, n) for i, n, _ in rows], page, per_page, total)
+            rows = await clients_repo.find(
+                session, search, offset=page * per_page, limit=per_page, archived=True
+            )
+            gone = await clients_repo.archived_among(session, [i for i, _, _ in rows])
+        return Page([ClientChoice(i, n, i in gone) for i, n, _ in rows], page, per_page, total)
 
     async def chosen(self, actor: Actor, ids: Sequence[int]) -> list[ClientChoice]:
         """The ticked clients that still exist, by id."""

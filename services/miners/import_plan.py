@@ -16,7 +16,7 @@ Row semantics, as the template explains them to members:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, NamedTuple
@@ -56,6 +56,7 @@ REJECT_REASONS = (
     "conflict",
     "ip-ambiguous",
     "same-miner",
+    "client-archived",
 )
 # Why a whole file is refused (Invalid("file", reason): translation keys invalid-file-<reason>).
 FILE_PROBLEMS = (*SHEET_PROBLEMS, "no-id-column", "too-many-rows")
@@ -410,8 +411,15 @@ def _match(row: MinerRow, index: MinerIndex) -> int | Reject | None:
     return candidates[0] if candidates else None
 
 
-def make_plan(rows: Sequence[MinerRow], index: MinerIndex, clients: dict[str, int]) -> Plan:
-    """What applying `rows` would do to the miners in `index`, `clients` mapping email → id."""
+def make_plan(
+    rows: Sequence[MinerRow],
+    index: MinerIndex,
+    clients: dict[str, int],
+    archived: Collection[str] = frozenset(),
+) -> Plan:
+    """What applying `rows` would do to the miners in `index`, `clients` mapping email → id
+    (an alias to the client a merge gave it to); a row naming an `archived` client's email is
+    rejected (the client is restored first, or the row names another)."""
     inserts: list[tuple[MinerRow, int | None]] = []
     updates: list[list[Any]] = []
     rejects: list[Reject] = []
@@ -429,6 +437,9 @@ def make_plan(rows: Sequence[MinerRow], index: MinerIndex, clients: dict[str, in
             continue
         if target is not None and target in claimed:
             rejects.append(Reject(row.row, "same-miner", None, None, claimed[target]))
+            continue
+        if row.email is not None and row.email in archived:
+            rejects.append(Reject(row.row, "client-archived", "email", row.email))
             continue
         client_given = row.email is not None
         client_id = clients.get(row.email) if row.email is not None else None

@@ -36,6 +36,7 @@ from services.permissions import Permission
 from storage.db import Database
 from storage.models import utcnow
 from storage.repositories import audit as audit_repo
+from storage.repositories import clients as clients_repo
 from storage.repositories import miner_history
 from storage.repositories import miners as repo
 
@@ -167,8 +168,10 @@ class ImportService:
 
     async def _plan_in(self, session: AsyncSession, rows: Sequence[MinerRow]) -> Plan:
         index = await self._index(session, rows)
-        clients = await repo.clients_by_email(session, {r.email for r in rows if r.email})
-        return await asyncio.to_thread(make_plan, rows, index, clients)
+        found = await clients_repo.resolve_emails(session, {r.email for r in rows if r.email})
+        clients = {email: client for email, (client, gone) in found.items() if not gone}
+        archived = {email for email, (_, gone) in found.items() if gone}
+        return await asyncio.to_thread(make_plan, rows, index, clients, archived)
 
     async def _plan(self, rows: Sequence[MinerRow]) -> Plan:
         async with self.db.read() as session:

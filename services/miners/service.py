@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actor import Actor
 from services.clients.contacts import normalize_email
+from services.clients.guard import active_client, archived
 from services.clients.service import MINER_STATUSES, MinerLine
 from services.errors import Conflict, Invalid, NotFound
 from services.facility import FacilityService
@@ -267,9 +268,12 @@ class MinerService:
         if not search:
             return []
         async with self.db.read() as session:
-            exact = await clients_repo.by_email(session, search.lower())
-            if exact is not None:
-                return [ClientRef(exact.id, exact.name, exact.email)]
+            exact = (await clients_repo.resolve_emails(session, [search.lower()])).get(
+                search.lower()
+            )
+            if exact is not None and not exact[1]:  # an email, or an alias a merge left
+                labels = await repo.client_labels(session, [exact[0]])
+                return [ClientRef(exact[0], *labels[exact[0]])]
             rows = await clients_repo.find(session, search, limit=limit)
         return [ClientRef(i, n, e) for i, n, e in rows]
 
@@ -358,12 +362,12 @@ class MinerService:
     # --- edit client ------------------------------------------------------------------------
 
     async def target_client(self, actor: Actor, email: str) -> ClientRef | None:
-        """The client a typed email names; None when there is none (Invalid if not an email)."""
+        """The client a typed email names (its own, or an alias a merge left); None when there
+        is none (Invalid if not an email; Conflict if the client is archived)."""
         actor.require(Permission.MINERS_EDIT_CLIENT)
         normalized = normalize_email(email)
         async with self.db.read() as session:
-            client = await clients_repo.by_email(session, normalized)
-        return ClientRef(client.id, client.name, client.email) if client else None
+            return await _named_by(session, normalized)
 
     async def add_client(self, actor: Actor, email: str) -> ClientRef:
         """Create the client an unknown email names (name = the email, manager = `actor`)."""
@@ -372,9 +376,9 @@ class MinerService:
         normalized = normalize_email(email)
         async with self.db.write() as session:
             await create_email_clients(session, actor, [normalized], self.clock(), "miners")
-            client = await clients_repo.by_email(session, normalized)
+            client = await _named_by(session, normalized)
             assert client is not None
-            return ClientRef(client.id, client.name, client.email)
+            return client
 
     async def _shares(
         self, session: AsyncSession, selection: Selection
@@ -424,8 +428,8 @@ class MinerService:
             raise Invalid("selection", "empty")
         now = self.clock()
         async with self.db.write() as session:
-            if client_id is not None and await session.get(Client, client_id) is None:
-                raise NotFound("client", client_id)
+            if client_id is not None:  # held: it may not be archived or merged meanwhile
+                await active_client(session, client_id)
             kept = await _pinned(session, selection)
             rows = await repo.changing(
                 session, selection.clause(), Miner.client_id.is_distinct_from(client_id)
@@ -609,6 +613,18 @@ class MinerService:
                 )
             await repo.add_audit_rows(session, entries)
         return MassResult(len(rows), len(per_client), kept)
+
+
+async def _named_by(session: AsyncSession, email: str) -> ClientRef | None:
+    """The active client an email names, its own or an alias; an archived one is refused."""
+    found = (await clients_repo.resolve_emails(session, [email])).get(email)
+    if found is None:
+        return None
+    client = await session.get(Client, found[0])
+    assert client is not None
+    if client.archived_at is not None:
+        raise archived(client)
+    return ClientRef(client.id, client.name, client.email)
 
 
 async def _pinned(session: AsyncSession, selection: Selection) -> Selection:

@@ -13,6 +13,7 @@ from typing import Any
 
 from services.actor import Actor
 from services.clients.contacts import clean_text
+from services.clients.guard import active_client, archived
 from services.errors import Invalid, NotFound, PermissionDenied
 from services.pagination import Page, clamp_page
 from services.permissions import Permission
@@ -101,8 +102,11 @@ class AssetService:
         """Refuse the form up front to a member who could not save it."""
         _require_any(actor, _EDITORS)
         async with self.db.read() as session:
-            if await session.get(Client, client_id) is None:
+            client = await session.get(Client, client_id)
+            if client is None:
                 raise NotFound("client", client_id)
+            if client.archived_at is not None:
+                raise archived(client)
 
     async def check(self, actor: Actor, field: str, value: Any) -> str | None:
         """Validate one answer of the add/edit form (the save checks again)."""
@@ -120,8 +124,7 @@ class AssetService:
         }
         now = self.clock()
         async with self.db.write() as session:
-            if await session.get(Client, client_id) is None:
-                raise NotFound("client", client_id)
+            await active_client(session, client_id)  # held: not archived or merged meanwhile
             asset = Asset(
                 name=values["name"],
                 kind=values["type"],

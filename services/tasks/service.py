@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actor import Actor
+from services.clients.guard import active_client, archived
 from services.clients.service import MinerLine
 from services.errors import Invalid, NotFound, PermissionDenied
 from services.facility import FacilityService
@@ -280,6 +281,8 @@ class TaskService:
                 client = await session.get(Client, client_id)
                 if client is None:
                     raise NotFound("client", client_id)
+                if client.archived_at is not None:
+                    raise archived(client)
             miners = assets = 0
             if client is not None:
                 miners = await repo.count_client_miners(session, client.id)
@@ -441,8 +444,8 @@ class TaskService:
                 raise Invalid("task_miner", "other-client")
             client_id = miner.client_id
             miner_ids.add(miner.id)
-        if client_id is not None and await session.get(Client, client_id) is None:
-            raise NotFound("client", client_id)
+        if client_id is not None:  # held: it may not be archived or merged meanwhile
+            await active_client(session, client_id)
         if (draft.all_miners or draft.all_assets or draft.asset_ids) and client_id is None:
             raise Invalid("task_assets", "no-client")
         asset_ids = set(draft.asset_ids)

@@ -41,8 +41,12 @@ def add(
     return entry
 
 
-def _filter(query: Any, client_id: int | None, category: str | None) -> Any:
-    if client_id is not None:
+def _filter(
+    query: Any, client_id: int | None, category: str | None, merged: Collection[int] = ()
+) -> Any:
+    if client_id is not None and merged:  # with the clients merged into it
+        query = query.where(AuditEntry.client_id.in_([client_id, *merged]))
+    elif client_id is not None:
         query = query.where(AuditEntry.client_id == client_id)
     if category is not None:
         query = query.where(AuditEntry.category == category)
@@ -50,9 +54,13 @@ def _filter(query: Any, client_id: int | None, category: str | None) -> Any:
 
 
 async def count(
-    session: AsyncSession, *, client_id: int | None = None, category: str | None = None
+    session: AsyncSession,
+    *,
+    client_id: int | None = None,
+    category: str | None = None,
+    merged: Collection[int] = (),
 ) -> int:
-    query = _filter(select(func.count(AuditEntry.id)), client_id, category)
+    query = _filter(select(func.count(AuditEntry.id)), client_id, category, merged)
     return int(await session.scalar(query) or 0)
 
 
@@ -63,10 +71,11 @@ async def page(
     limit: int,
     client_id: int | None = None,
     category: str | None = None,
+    merged: Collection[int] = (),
 ) -> Sequence[tuple[AuditEntry, str | None]]:
     """Entries newest first, each with the actor's name."""
     query = select(AuditEntry, Staff.name).outerjoin(Staff, Staff.id == AuditEntry.actor_id)
-    query = _filter(query, client_id, category)
+    query = _filter(query, client_id, category, merged)
     query = query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).offset(offset).limit(limit)
     return (await session.execute(query)).all()
 

@@ -291,7 +291,9 @@ async def billable_tasks(
 
 
 async def billed_clients(session: AsyncSession, period: str) -> set[int]:
-    rows = await session.scalars(select(Bill.client_id).where(Bill.period == period))
+    """The clients whose usage of `period` is billed (a merge may have given the bill to
+    another client)."""
+    rows = await session.scalars(select(Bill.usage_client_id).where(Bill.period == period))
     return set(rows.all())
 
 

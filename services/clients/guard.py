@@ -1,0 +1,43 @@
+"""The client something is being given to (a miner, a task, an asset) must be active.
+
+Checked inside the caller's write transaction with the client held (FOR SHARE on PostgreSQL), so
+an archive or merge of that client waits for the caller's commit, or the caller sees it done.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.errors import Conflict, NotFound
+from storage.models import Client
+from storage.repositories import clients as repo
+
+
+async def active_client(session: AsyncSession, client_id: int) -> Client:
+    """The client, held until the caller's transaction ends; refused if archived."""
+    client = await repo.lock_shared(session, client_id)
+    if client is None:
+        raise NotFound("client", client_id)
+    if client.archived_at is not None:
+        raise archived(client)
+    return client
+
+
+class Named(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def merged_into_id(self) -> int | None: ...
+
+
+def archived(client: Named) -> Conflict:
+    """The refusal for an archived client (a merged one names where its things went)."""
+    if client.merged_into_id is not None:
+        return Conflict(
+            "client-merged", client_id=client.id, name=client.name, into=client.merged_into_id
+        )
+    return Conflict("client-archived", client_id=client.id, name=client.name)
