@@ -111,3 +111,9 @@ class MinerImport(StatesGroup):
 
     file = State()
     preview = State()
+
+
+class ClientMerge(StatesGroup):
+    """Merging a client: typed text searches for the client to merge it into."""
+
+    target = State()

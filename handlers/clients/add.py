@@ -34,6 +34,8 @@ FIELDS = ("name", "email", "manager", "phone", "messenger")
 OPTIONAL = {"phone", "messenger"}
 FORM_KEYS = tuple(f"new_{f}" for f in FIELDS)
 MANAGERS_PER_PAGE = 10
+# an email another client has: as its own (archived or not), or as an alias a merge left
+EMAIL_CONFLICTS = frozenset({"email-taken", "email-taken-archived", "email-alias"})
 
 
 def _field(step: State) -> str:
@@ -143,7 +145,7 @@ def router() -> Router:
         try:
             value = await services.clients.check_field(actor, field, message.text or "")
         except Conflict as exc:
-            if exc.reason != "email-taken":
+            if exc.reason not in EMAIL_CONFLICTS:
                 raise
             open_button = ClientCb(action="card", id=exc.details["client_id"]).pack()
             await show(

@@ -15,6 +15,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from handlers.callbacks import ClientCb
+from handlers.clients.add import EMAIL_CONFLICTS
 from handlers.clients.overview import client_card
 from handlers.clients.views import short
 from handlers.labels import error_text
@@ -164,7 +165,7 @@ def router() -> Router:
                 actor, field, message.text or "", client_id=int(data["edit_id"])
             )
         except DomainError as exc:
-            if isinstance(exc, Conflict) and exc.reason != "email-taken":
+            if isinstance(exc, Conflict) and exc.reason not in EMAIL_CONFLICTS:
                 raise
             await _ask(message, actor, t, services, int(data["edit_id"]), field, error_text(t, exc))
             return

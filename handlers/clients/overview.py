@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
 from aiogram.filters import StateFilter
@@ -10,7 +11,15 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from handlers.bills.links import client_bill_rows, client_estimate
-from handlers.callbacks import ClientCb, ExportCb, MenuCb, MinerCb, TelemetryCb, WatcherCb
+from handlers.callbacks import (
+    BillCb,
+    ClientCb,
+    ExportCb,
+    MenuCb,
+    MinerCb,
+    TelemetryCb,
+    WatcherCb,
+)
 from handlers.clients import views
 from handlers.labels import error_text
 from handlers.logs import log_entry
@@ -20,7 +29,7 @@ from handlers.states import ClientBrowse
 from handlers.tasks.links import client_task_rows
 from locales import Localizer
 from services.actor import Actor
-from services.clients.service import ClientQuery
+from services.clients.service import ClientQuery, ClientSummary
 from services.container import Services
 from services.errors import AreaClosed
 from services.permissions import Permission
@@ -33,7 +42,10 @@ LOGS_PER_PAGE = 6
 async def _query(state: FSMContext) -> ClientQuery:
     data = await state.get_data()
     return ClientQuery(
-        search=data.get("q"), mine=bool(data.get("mine")), sort=data.get("sort", "name")
+        search=data.get("q"),
+        mine=bool(data.get("mine")),
+        sort=data.get("sort", "name"),
+        archived=bool(data.get("arch")),
     )
 
 
@@ -50,7 +62,11 @@ async def overview(
     await state.set_state(ClientBrowse.list)
     await state.update_data(page=result.page)
 
-    header = [t("clients-title", count=result.total)]
+    header = [
+        t("clients-archived-title", count=result.total)
+        if query.archived
+        else t("clients-title", count=result.total)
+    ]
     if query.search:
         header.append(t("clients-search-shown", query=query.search))
     if query.mine:
@@ -60,6 +76,8 @@ async def overview(
         body = "\n\n".join(views.entry(t, c) for c in result.items)
     elif query.search or query.mine:
         body = t("clients-none-found")
+    elif query.archived:
+        body = t("clients-archived-empty")
     else:
         body = t("clients-empty")
     text = "\n".join(header) + "\n\n" + body + "\n\n" + t("clients-search-hint")
@@ -85,7 +103,15 @@ async def overview(
     )
     if query.search:
         rows.append([button(t("clients-clear-search"), ClientCb(action="clear").pack())])
-    if actor.can(Permission.CLIENTS_ADD):
+    rows.append(
+        [
+            button(
+                t("clients-show-active") if query.archived else t("clients-show-archived"),
+                ClientCb(action="arch").pack(),
+            )
+        ]
+    )
+    if actor.can(Permission.CLIENTS_ADD) and not query.archived:
         rows.append([button(t("clients-add"), ClientCb(action="add").pack())])
     if actor.can(Permission.CLIENTS_EXPORT):
         rows.append([button(t("clients-export"), ExportCb(action="new").pack())])
@@ -104,6 +130,9 @@ async def client_card(
 ) -> None:
     c = await services.clients.card(actor, client_id)
     zone = (await services.facility.get()).zone
+    if c.archived:
+        await _archived_card(event, actor, t, c, zone, new=new)
+        return
     rows: list[list[Any]] = [
         [
             button(
@@ -126,9 +155,50 @@ async def client_card(
         rows.append([button(t("watchers-button"), WatcherCb(action="open", id=c.id).pack())])
     rows += client_task_rows(t, actor, c.id, c.tasks)
     rows += client_bill_rows(t, actor, c.id, c.bills)
+    if actor.can(Permission.CLIENTS_EDIT):
+        rows.append(
+            [
+                button(t("client-merge"), ClientCb(action="mg", id=c.id).pack()),
+                button(t("client-archive"), ClientCb(action="ar", id=c.id).pack()),
+            ]
+        )
     rows.append([button(t("client-back-to-list"), ClientCb(action="back").pack())])
     estimate = await client_estimate(t, actor, services, c.id)
     text = views.card(t, c, zone) + (f"\n\n{estimate}" if estimate else "")
+    await show(event, text, rows, new=new)
+
+
+async def _archived_card(
+    event: Message | CallbackQuery,
+    actor: Actor,
+    t: Localizer,
+    c: ClientSummary,
+    zone: ZoneInfo,
+    *,
+    new: bool = False,
+) -> None:
+    """An archived client: its data, logs and bills stay; Restore (or, for a merged one, the
+    client it was merged into)."""
+    rows: list[list[Any]] = []
+    if c.merged_into_id is not None:
+        into = str(c.merged_into_id)
+        rows.append(
+            [button(t("client-open", id=into), ClientCb(action="card", id=c.merged_into_id).pack())]
+        )
+    elif actor.can(Permission.CLIENTS_EDIT):
+        rows.append([button(t("client-restore"), ClientCb(action="rs", id=c.id).pack())])
+    actions = []
+    if actor.can(Permission.LOGS_VIEW):
+        actions.append(button(t("client-logs"), ClientCb(action="logs", id=c.id).pack()))
+    if actor.can(Permission.CLIENTS_EXPORT):
+        actions.append(button(t("client-export"), ExportCb(action="new", id=c.id).pack()))
+    rows.append(actions)
+    if actor.can(Permission.BILLS_VIEW):
+        rows.append(
+            [button(t("client-bills", count=c.bills), BillCb(action="client", id=c.id).pack())]
+        )
+    rows.append([button(t("client-back-to-list"), ClientCb(action="back").pack())])
+    text = views.archived_note(t, c, zone) + "\n\n" + views.card(t, c, zone)
     await show(event, text, rows, new=new)
 
 
@@ -161,7 +231,7 @@ def router() -> Router:
             page = int((await state.get_data()).get("page", 0))
         await overview(query, actor, t, services, state, page)
 
-    @r.callback_query(ClientCb.filter(F.action.in_({"mine", "sort", "clear"})))
+    @r.callback_query(ClientCb.filter(F.action.in_({"mine", "sort", "clear", "arch"})))
     async def on_filter(
         query: CallbackQuery,
         callback_data: ClientCb,
@@ -175,6 +245,8 @@ def router() -> Router:
             await state.update_data(mine=not current.mine)
         elif callback_data.action == "sort":
             await state.update_data(sort="id" if current.sort == "name" else "name")
+        elif callback_data.action == "arch":
+            await state.update_data(arch=not current.archived, page=0)
         else:
             await state.update_data(q=None)
         await overview(query, actor, t, services, state)

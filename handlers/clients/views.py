@@ -7,6 +7,10 @@ from zoneinfo import ZoneInfo
 
 from handlers.labels import local_time
 from locales import Html, Localizer
+from services.bills.money import format_money
+from services.bills.service import describe_rate
+from services.clients.archive import ArchiveCheck
+from services.clients.merge import MergePreview, MergeResult
 from services.clients.service import MINER_STATUSES, TASK_CATEGORIES, ClientSummary, MinerLine
 
 STATUS_ICONS = {"active": "🟢", "lowhash": "🟡", "hanged": "🟠", "offline": "🔴", "unknown": "⚪️"}
@@ -94,3 +98,89 @@ def miner_line(m: MinerLine, *, number: int | None = None, with_client: bool = F
 
 def legend(t: Localizer) -> Html:
     return Html(t("clients-legend"))
+
+
+def archived_note(t: Localizer, c: ClientSummary, zone: ZoneInfo) -> str:
+    """🗄 Archived on … — or, for a merged client, merged into #B on …"""
+    if c.archived_at is None:
+        return ""
+    when = local_time(c.archived_at, zone)
+    if c.merged_into_id is not None:
+        return t("client-merged-note", into=str(c.merged_into_id), at=when)
+    return t("client-archived-note", at=when)
+
+
+_MOVES = ("miners", "tasks", "assets", "bills")
+
+
+def merge_preview(t: Localizer, p: MergePreview, locale: str) -> str:
+    """The confirmation: exactly what moves from A to B, what B keeps, what A's prices were."""
+    lines = [
+        t(
+            "client-merge-confirm",
+            source=f"#{p.source.id} {p.source.name}",
+            target=f"#{p.target.id} {p.target.name}",
+        ),
+        "",
+        t("client-merge-moves", source=str(p.source.id), target=str(p.target.id)),
+    ]
+    moves = p.moves.as_dict()
+    for name in _MOVES:
+        lines.append(t(f"client-merge-{name}", count=moves[name]))
+    lines.append(t("client-merge-payments", count=p.moves.payments))
+    lines.append("")
+    lines.append(t("client-merge-pricing", target=str(p.target.id)))
+    if p.own_rates:
+        lines.append(t("client-merge-own-rates", source=str(p.source.id)))
+        for rate in p.own_rates:
+            name = t(f"bills-rate-{rate.name.replace('_', '-')}")
+            value = (
+                describe_rate(rate.name, rate.today, p.currency, locale)
+                if rate.today is not None
+                else t("bills-rate-facility")
+            )
+            lines.append(f"• {name}: {html.escape(value)}")
+            for when, later in rate.upcoming:
+                shown = (
+                    describe_rate(rate.name, later, p.currency, locale)
+                    if later is not None
+                    else t("bills-rate-facility")
+                )
+                lines.append(t("bills-pricing-upcoming", date=when.isoformat(), value=shown))
+    else:
+        lines.append(t("client-merge-no-own-rates", source=str(p.source.id)))
+    lines.append("")
+    lines.append(t("client-merge-aliases", emails=", ".join(p.aliases), target=str(p.target.id)))
+    lines.append(t("client-merge-archive", source=str(p.source.id), target=str(p.target.id)))
+    return "\n".join(lines)
+
+
+def merge_done(t: Localizer, r: MergeResult) -> str:
+    moved = r.moved.as_dict()
+    return t(
+        "client-merge-done",
+        source=f"#{r.source.id} {r.source.name}",
+        target=f"#{r.target.id} {r.target.name}",
+        miners=moved["miners"],
+        tasks=moved["tasks"],
+        assets=moved["assets"],
+        bills=moved["bills"],
+    )
+
+
+def archive_check(t: Localizer, c: ArchiveCheck, locale: str) -> str:
+    """Why a client cannot be archived yet, or what archiving it does."""
+    lines = [t("client-archive-title", id=str(c.client_id), name=c.name)]
+    if c.miners:
+        lines.append(t("client-archive-has-miners", count=c.miners))
+    if c.unpaid:
+        lines.append(t("client-archive-has-bills", count=len(c.unpaid)))
+        for bill in c.unpaid:
+            owed = format_money(bill.owed, bill.currency, locale)
+            lines.append(t("client-archive-bill", id=str(bill.id), period=bill.period, owed=owed))
+    if c.allowed:
+        lines.append(t("client-archive-what"))
+    if c.deletable:
+        lines.append("")
+        lines.append(t("client-archive-deletable"))
+    return "\n".join(lines)

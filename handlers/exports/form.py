@@ -149,7 +149,8 @@ async def show_picker(
     rows: list[list[Any]] = [
         [
             button(
-                f"{'✅' if c.id in ids else '▫️'} #{c.id} {short(c.name, 30)}",
+                f"{'✅' if c.id in ids else '▫️'} #{c.id}{' 🗄' if c.archived else ''} "
+                f"{short(c.name, 30)}",
                 ExportCb(action="tick", id=c.id).pack(),
             )
         ]

@@ -22,6 +22,7 @@ from handlers.miners.browse import (
     can_act,
     current,
     miners_list,
+    save_filter,
     save_selection,
     ticking,
     with_selection,
@@ -33,7 +34,7 @@ from services.actor import Actor
 from services.clients.service import MINER_STATUSES
 from services.container import Services
 from services.errors import DomainError, PermissionDenied
-from services.miners.service import MassResult, PastedList, Selection
+from services.miners.service import MassResult, MinerFilter, PastedList, Selection
 from services.miners.spreadsheet import MAX_FILE_BYTES
 from services.permissions import Permission
 
@@ -482,3 +483,24 @@ def router() -> Router:
         await actions(query, actor, t, services, state, note=t("miners-form-over"))
 
     return r
+
+
+async def move_client_miners(
+    query: CallbackQuery,
+    actor: Actor,
+    t: Localizer,
+    services: Services,
+    state: FSMContext,
+    client_id: int,
+) -> None:
+    """The mass "Edit client" with every miner of a client selected (before it is archived):
+    asks for the email of the client they go to, then confirms as usual."""
+    actor.require(Permission.MINERS_EDIT_CLIENT)
+    client = await services.miners.client(actor, client_id)
+    selection = Selection(matching=MinerFilter(client_id=client.id))
+    count = await services.miners.count_selected(actor, selection)
+    await state.clear()
+    await save_filter(state, MinerFilter(client_id=client.id))
+    await save_selection(state, selection)
+    await state.set_state(MinerMass.email)
+    await show(query, t("miners-move-ask", count=count), _ask_email_rows(t))

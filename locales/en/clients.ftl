@@ -118,3 +118,76 @@ conflict-stale = Someone else changed this client meanwhile. Open it again.
 
 notify-client-manager = { $by } made you the manager of client #{ $id } { $client }.
 open-client = Open client
+
+## Merge, archive, restore, delete
+
+client-merge = 🔀 Merge into…
+client-archive = 🗄 Archive…
+client-merge-title = <b>Merge #{ $id } { $name } into another client</b>
+client-merge-ask = Send the name, email or #ID of the client it merges into.
+client-merge-pick = Choose the client:
+client-merge-none = No other active client matches. Try another name, email or ID.
+client-merge-confirm = <b>Merge { $source } into { $target }?</b>
+client-merge-moves = From #{ $source } to #{ $target } move:
+client-merge-miners = ⛏ Miners: { $count }
+client-merge-tasks = 📋 Tasks: { $count }
+client-merge-assets = 🗄 Assets: { $count }
+client-merge-bills = 🧾 Bills: { $count }
+client-merge-payments = 💳 Payments on those bills: { $count }
+client-merge-pricing = 💲 #{ $target } keeps its own prices and invoice language.
+client-merge-own-rates = #{ $source }'s own prices (copy them by hand if #{ $target } should have them):
+client-merge-no-own-rates = #{ $source } has no prices of its own (it pays the facility's).
+client-merge-aliases = ✉️ { $emails } will name #{ $target }: an import or “Edit client” with it lands on #{ $target }.
+client-merge-archive = Then #{ $source } is archived with the note “merged into #{ $target }”; both logs record the merge, and #{ $source }'s log stays readable from #{ $target }'s. A merge cannot be undone.
+client-merge-apply = 🔀 Merge
+client-merge-changed = ⚠️ Something changed since you opened this screen. Here is what the merge will move now.
+client-merge-done-short = Merged
+client-merge-done = ✅ { $source } merged into { $target }: { $miners } miners, { $tasks } tasks, { $assets } assets and { $bills } bills moved.
+client-merged-note = 🔀 Merged into client #{ $into } on { $at }. Its miners, tasks, assets and bills are there now.
+client-archived-note = 🗄 Archived on { $at }. It is not in the overview, the search or the pickers; its data, bills and logs stay.
+client-restore = ♻️ Restore
+client-restored = Restored
+client-archived = Archived
+
+client-archive-title = <b>Archive #{ $id } { $name }</b>
+client-archive-has-miners = ⛏ It still has { $count } miners. Move them to another client first (Miners → Edit client), then archive it.
+client-archive-has-bills = 🧾 It still owes { $count } bills:
+client-archive-bill = • #{ $id } · { $period } · { $owed } owed
+client-archive-what = Archived, it leaves the overview, the search and the pickers, and its watcher link stops working. Its data, bills and logs stay, exports can still include it, and it can be restored from the 🗄 Archived list.
+client-archive-deletable = It has nothing yet but its creation: if it was added by mistake, it can be deleted instead.
+client-archive-apply = 🗄 Archive
+client-archive-move-miners = ⛏ Move its miners to another client
+client-archive-open-bill = 🧾 Bill #{ $id } · { $period }
+client-delete = 🗑 Delete for good
+client-delete-confirm = Delete client #{ $id } { $name } for good? It has no miners, tasks, bills or history; the deletion is recorded in the general log.
+client-delete-apply = 🗑 Delete
+client-deleted = Client #{ $id } { $name } deleted
+
+clients-show-archived = 🗄 Archived
+clients-show-active = 👥 Active clients
+clients-archived-title = <b>🗄 Archived clients</b> ({ $count })
+clients-archived-empty = No archived clients.
+
+log-client-merged-into = Merged into another client
+log-client-merged = Another client merged into this one
+log-client-archived = Client archived
+log-client-restored = Client restored
+log-client-deleted = Client deleted
+log-detail-alias = Email kept as an alias
+field-client-tasks = Tasks
+field-client-assets = Assets
+field-client-bills = Bills
+field-client-payments = Payments
+
+conflict-client-archived = Client #{ NUMBER($client_id, useGrouping: 0) } { $name } is archived. Restore it from the 🗄 Archived list first.
+conflict-client-merged = Client #{ NUMBER($client_id, useGrouping: 0) } { $name } was merged into #{ NUMBER($into, useGrouping: 0) }; use that client.
+conflict-client-not-archived = Client #{ NUMBER($client_id, useGrouping: 0) } { $name } is not archived.
+conflict-client-has-history = Client #{ NUMBER($client_id, useGrouping: 0) } { $name } has a history now, so it is archived rather than deleted.
+conflict-email-alias = This email now names client #{ NUMBER($client_id, useGrouping: 0) } { $name } (a merged client's email).
+conflict-email-taken-archived = An archived client has this email: #{ NUMBER($client_id, useGrouping: 0) } { $name }. Restore it instead of adding it again.
+conflict-merge-self = A client cannot be merged into itself.
+conflict-merge-into-archived = Client #{ NUMBER($client_id, useGrouping: 0) } { $name } is archived; merge into an active client.
+conflict-merge-bill-run = The bills for { $period } are being made right now. Merge when they are done (a few minutes).
+conflict-merge-export = Export #{ NUMBER($job, useGrouping: 0) } with these clients' data is being made. Merge when it is done.
+conflict-merge-changed = Something changed meanwhile; check the merge again.
+conflict-archive-blocked = This client still has miners or unpaid bills.

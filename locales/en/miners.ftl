@@ -310,3 +310,4 @@ field-paid = Paid
 log-miner-status-changed = 🚦 Miner's status changed
 field-status = Status
 invalid-status-unknown = This is not a miner status.
+miners-reject-client-archived = Row { $row }: client { $value } is archived; restore it first or name another client.

@@ -118,3 +118,76 @@ conflict-stale = Клиента тем временем изменил кто-т
 
 notify-client-manager = { $by } назначил(а) вас менеджером клиента #{ $id } { $client }.
 open-client = Открыть клиента
+
+## Объединение, архив, восстановление, удаление
+
+client-merge = 🔀 Объединить с…
+client-archive = 🗄 В архив…
+client-merge-title = <b>Объединить #{ $id } { $name } с другим клиентом</b>
+client-merge-ask = Пришлите имя, email или #ID клиента, в которого он вольётся.
+client-merge-pick = Выберите клиента:
+client-merge-none = Других активных клиентов с таким запросом нет. Попробуйте другое имя, email или ID.
+client-merge-confirm = <b>Влить { $source } в { $target }?</b>
+client-merge-moves = Из #{ $source } в #{ $target } переходят:
+client-merge-miners = ⛏ Майнеры: { $count }
+client-merge-tasks = 📋 Задачи: { $count }
+client-merge-assets = 🗄 Оборудование: { $count }
+client-merge-bills = 🧾 Счета: { $count }
+client-merge-payments = 💳 Платежи по этим счетам: { $count }
+client-merge-pricing = 💲 У #{ $target } остаются его цены и язык счетов.
+client-merge-own-rates = Собственные цены #{ $source } (перенесите вручную, если они нужны #{ $target }):
+client-merge-no-own-rates = Собственных цен у #{ $source } нет (действуют цены площадки).
+client-merge-aliases = ✉️ { $emails } будет означать #{ $target }: импорт или «Сменить клиента» с этим адресом попадёт к #{ $target }.
+client-merge-archive = Затем #{ $source } уходит в архив с пометкой «объединён с #{ $target }»; объединение записывается в журналы обоих, журнал #{ $source } виден из журнала #{ $target }. Отменить объединение нельзя.
+client-merge-apply = 🔀 Объединить
+client-merge-changed = ⚠️ Пока экран был открыт, что-то изменилось. Вот что объединение перенесёт сейчас.
+client-merge-done-short = Объединено
+client-merge-done = ✅ { $source } объединён с { $target }: перенесено майнеров — { $miners }, задач — { $tasks }, оборудования — { $assets }, счетов — { $bills }.
+client-merged-note = 🔀 Объединён с клиентом #{ $into } ({ $at }). Его майнеры, задачи, оборудование и счета теперь там.
+client-archived-note = 🗄 В архиве с { $at }. Его нет в обзоре, поиске и списках выбора; данные, счета и журнал сохранены.
+client-restore = ♻️ Восстановить
+client-restored = Восстановлен
+client-archived = В архиве
+
+client-archive-title = <b>В архив: #{ $id } { $name }</b>
+client-archive-has-miners = ⛏ У него ещё есть майнеры: { $count }. Сначала передайте их другому клиенту («Майнеры» → «Сменить клиента»), потом отправьте в архив.
+client-archive-has-bills = 🧾 Неоплаченные счета: { $count }:
+client-archive-bill = • #{ $id } · { $period } · к оплате { $owed }
+client-archive-what = В архиве клиент пропадает из обзора, поиска и списков выбора, его ссылка для наблюдателя перестаёт работать. Данные, счета и журнал сохраняются, выгрузки могут его включать, а восстановить его можно из списка «🗄 Архив».
+client-archive-deletable = Кроме создания, у него ничего нет: если он добавлен по ошибке, его можно удалить.
+client-archive-apply = 🗄 В архив
+client-archive-move-miners = ⛏ Передать майнеры другому клиенту
+client-archive-open-bill = 🧾 Счёт #{ $id } · { $period }
+client-delete = 🗑 Удалить навсегда
+client-delete-confirm = Удалить клиента #{ $id } { $name } навсегда? У него нет майнеров, задач, счетов и истории; удаление запишется в общий журнал.
+client-delete-apply = 🗑 Удалить
+client-deleted = Клиент #{ $id } { $name } удалён
+
+clients-show-archived = 🗄 Архив
+clients-show-active = 👥 Активные клиенты
+clients-archived-title = <b>🗄 Архив клиентов</b> ({ $count })
+clients-archived-empty = В архиве клиентов нет.
+
+log-client-merged-into = Объединён с другим клиентом
+log-client-merged = С этим клиентом объединён другой
+log-client-archived = Клиент отправлен в архив
+log-client-restored = Клиент восстановлен
+log-client-deleted = Клиент удалён
+log-detail-alias = Email стал другим адресом клиента
+field-client-tasks = Задачи
+field-client-assets = Оборудование
+field-client-bills = Счета
+field-client-payments = Платежи
+
+conflict-client-archived = Клиент #{ NUMBER($client_id, useGrouping: 0) } { $name } в архиве. Сначала восстановите его из списка «🗄 Архив».
+conflict-client-merged = Клиент #{ NUMBER($client_id, useGrouping: 0) } { $name } объединён с #{ NUMBER($into, useGrouping: 0) }; используйте того клиента.
+conflict-client-not-archived = Клиент #{ NUMBER($client_id, useGrouping: 0) } { $name } не в архиве.
+conflict-client-has-history = У клиента #{ NUMBER($client_id, useGrouping: 0) } { $name } уже есть история: его можно отправить в архив, но не удалить.
+conflict-email-alias = Этот email теперь означает клиента #{ NUMBER($client_id, useGrouping: 0) } { $name } (email объединённого клиента).
+conflict-email-taken-archived = Этот email у клиента в архиве: #{ NUMBER($client_id, useGrouping: 0) } { $name }. Восстановите его вместо повторного добавления.
+conflict-merge-self = Клиента нельзя объединить с самим собой.
+conflict-merge-into-archived = Клиент #{ NUMBER($client_id, useGrouping: 0) } { $name } в архиве; объединяйте с активным клиентом.
+conflict-merge-bill-run = Сейчас выставляются счета за { $period }. Объедините клиентов, когда это закончится (несколько минут).
+conflict-merge-export = Сейчас готовится выгрузка #{ NUMBER($job, useGrouping: 0) } с данными этих клиентов. Объедините, когда она будет готова.
+conflict-merge-changed = Пока вы смотрели, что-то изменилось; проверьте объединение ещё раз.
+conflict-archive-blocked = У клиента ещё есть майнеры или неоплаченные счета.

@@ -310,3 +310,4 @@ field-paid = Оплачен
 log-miner-status-changed = 🚦 Изменён статус майнера
 field-status = Статус
 invalid-status-unknown = Такого статуса майнера нет.
+miners-reject-client-archived = Строка { $row }: клиент { $value } в архиве; сначала восстановите его или укажите другого клиента.
