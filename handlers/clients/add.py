@@ -12,10 +12,10 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from handlers.callbacks import ClientCb
-from handlers.clients.overview import client_card, overview
+from handlers.clients.overview import back_to_list, client_card, overview
 from handlers.labels import error_text
 from handlers.render import button, pager, show
-from handlers.states import ClientAdd, ClientBrowse
+from handlers.states import ClientAdd
 from locales import Localizer
 from services.actor import Actor
 from services.container import Services
@@ -117,13 +117,6 @@ async def _next(
     await ask(event, step, actor, t, services, state)
 
 
-async def _end(state: FSMContext) -> None:
-    """Forget the form's answers; the overview's search and filters stay."""
-    data = await state.get_data()
-    await state.set_data({k: v for k, v in data.items() if k not in FORM_KEYS})
-    await state.set_state(ClientBrowse.list)
-
-
 def router() -> Router:
     r = Router(name="clients-add")
 
@@ -216,7 +209,7 @@ def router() -> Router:
         state: FSMContext,
         callback_answer: CallbackAnswer,
     ) -> None:
-        await _end(state)
+        await back_to_list(state, FORM_KEYS)
         callback_answer.text = t("form-cancelled")
         await overview(query, actor, t, services, state)
 
@@ -233,7 +226,7 @@ def router() -> Router:
             phone=data.get("new_phone"),
             messenger=data.get("new_messenger"),
         )
-        await _end(state)
+        await back_to_list(state, FORM_KEYS)
         await show(query, t("client-added", id=str(client.id), name=client.name))
         await client_card(query, actor, t, services, client.id, new=True)
 

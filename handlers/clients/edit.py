@@ -16,7 +16,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from handlers.callbacks import ClientCb
 from handlers.clients.add import EMAIL_CONFLICTS
-from handlers.clients.overview import client_card
+from handlers.clients.overview import back_to_list, client_card
 from handlers.clients.views import short
 from handlers.labels import error_text
 from handlers.render import button, show
@@ -43,12 +43,6 @@ async def _shown(services: Services, actor: Actor, field: str, value: Any) -> st
         members = await services.staff.active_members(actor)
         return next((m.name for m in members if m.id == value), f"#{value}")
     return str(value)
-
-
-async def _finish(state: FSMContext) -> None:
-    data = await state.get_data()
-    await state.set_data({k: v for k, v in data.items() if k not in EDIT_KEYS})
-    await state.set_state(ClientBrowse.list)
 
 
 async def _confirm(
@@ -216,7 +210,7 @@ def router() -> Router:
             await state.update_data(edit_version=fresh.version)
             await _confirm(query, actor, t, services, state, changed_meanwhile=True)
             return
-        await _finish(state)
+        await back_to_list(state, EDIT_KEYS)
         callback_answer.text = t("settings-saved")
         await client_card(query, actor, t, services, client_id)
 
@@ -230,7 +224,7 @@ def router() -> Router:
         state: FSMContext,
         callback_answer: CallbackAnswer,
     ) -> None:
-        await _finish(state)
+        await back_to_list(state, EDIT_KEYS)
         callback_answer.text = t("form-cancelled")
         await client_card(query, actor, t, services, callback_data.id)
 

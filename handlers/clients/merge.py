@@ -14,7 +14,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from handlers.callbacks import ClientCb
 from handlers.clients import views
-from handlers.clients.overview import client_card
+from handlers.clients.overview import back_to_list, client_card
 from handlers.render import button, pager, show
 from handlers.states import ClientBrowse, ClientMerge
 from locales import Localizer
@@ -26,12 +26,6 @@ from services.errors import Conflict
 
 PER_PAGE = 8
 MERGE_KEYS = ("mg_src", "mg_q", "mg_expect")
-
-
-async def _end(state: FSMContext) -> None:
-    data = await state.get_data()
-    await state.set_data({k: v for k, v in data.items() if k not in MERGE_KEYS})
-    await state.set_state(ClientBrowse.list)
 
 
 async def ask_target(
@@ -184,7 +178,7 @@ def router() -> Router:
                 raise
             await confirm(query, actor, t, services, state, source_id, target_id, changed=True)
             return
-        await _end(state)
+        await back_to_list(state, MERGE_KEYS)
         callback_answer.text = t("client-merge-done-short")
         await show(query, views.merge_done(t, result))
         await client_card(query, actor, t, services, result.target.id, new=True)
@@ -199,7 +193,7 @@ def router() -> Router:
         state: FSMContext,
         callback_answer: CallbackAnswer,
     ) -> None:
-        await _end(state)
+        await back_to_list(state, MERGE_KEYS)
         callback_answer.text = t("form-cancelled")
         await client_card(query, actor, t, services, callback_data.id)
 

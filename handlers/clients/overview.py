@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -47,6 +48,14 @@ async def _query(state: FSMContext) -> ClientQuery:
         sort=data.get("sort", "name"),
         archived=bool(data.get("arch")),
     )
+
+
+async def back_to_list(state: FSMContext, keys: Iterable[str]) -> None:
+    """Forget a form's answers (`keys`); the overview's search and filters stay."""
+    forget = set(keys)
+    data = await state.get_data()
+    await state.set_data({k: v for k, v in data.items() if k not in forget})
+    await state.set_state(ClientBrowse.list)
 
 
 async def overview(

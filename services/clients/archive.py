@@ -11,20 +11,15 @@ energy history, no other log entry): that deletion is logged in the general log.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actor import Actor
 from services.bills.lines import OPEN_STATUSES
-from services.clients.guard import archived
+from services.clients.guard import ClientsEditing, archived
 from services.errors import Conflict, NotFound
-from services.facility import FacilityService
-from services.permissions import Permission
-from storage.db import Database
-from storage.models import Client, utcnow
+from storage.models import Client
 from storage.repositories import audit as audit_repo
 from storage.repositories import clients as repo
 from storage.repositories import miners as miners_repo
@@ -53,22 +48,7 @@ class ArchiveCheck:
         return not self.miners and not self.unpaid
 
 
-class ArchiveService:
-    def __init__(
-        self,
-        db: Database,
-        facility: FacilityService,
-        *,
-        clock: Callable[[], datetime] = utcnow,
-    ) -> None:
-        self.db = db
-        self.facility = facility
-        self.clock = clock
-
-    async def _require(self, actor: Actor) -> None:
-        await self.facility.require_clients(actor)
-        actor.require(Permission.CLIENTS_EDIT)
-
+class ArchiveService(ClientsEditing):
     async def check(self, actor: Actor, client_id: int) -> ArchiveCheck:
         await self._require(actor)
         async with self.db.read() as session:
@@ -113,9 +93,7 @@ class ArchiveService:
         await self._require(actor)
         now = self.clock()
         async with self.db.write() as session:
-            client = (await repo.lock(session, [client_id])).get(client_id)
-            if client is None:
-                raise NotFound("client", client_id)
+            client = await _locked(session, client_id, active=False)
             if client.merged_into_id is not None:
                 raise archived(client)
             if client.archived_at is None:
@@ -140,9 +118,7 @@ class ArchiveService:
         await self._require(actor)
         now = self.clock()
         async with self.db.write() as session:
-            client = (await repo.lock(session, [client_id])).get(client_id)
-            if client is None:
-                raise NotFound("client", client_id)
+            client = await _locked(session, client_id, active=False)
             await miners_repo.lock_for_import(session)
             if await repo.has_history(session, client.id):
                 raise Conflict("client-has-history", client_id=client.id, name=client.name)
@@ -161,11 +137,12 @@ class ArchiveService:
         return name
 
 
-async def _locked(session: AsyncSession, client_id: int) -> Client:
+async def _locked(session: AsyncSession, client_id: int, *, active: bool = True) -> Client:
+    """The client, locked until the transaction ends; refused if archived (with `active`)."""
     client = (await repo.lock(session, [client_id])).get(client_id)
     if client is None:
         raise NotFound("client", client_id)
-    if client.archived_at is not None:
+    if active and client.archived_at is not None:
         raise archived(client)
     return client
 

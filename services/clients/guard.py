@@ -2,17 +2,43 @@
 
 Checked inside the caller's write transaction with the client held (FOR SHARE on PostgreSQL), so
 an archive or merge of that client waits for the caller's commit, or the caller sees it done.
+Also the base of the services that merge and archive clients (`clients.edit`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.actor import Actor
 from services.errors import Conflict, NotFound
-from storage.models import Client
+from services.facility import FacilityService
+from services.permissions import Permission
+from storage.db import Database
+from storage.models import Client, utcnow
 from storage.repositories import clients as repo
+
+
+class ClientsEditing:
+    """A service that changes clients: the Clients area open and `clients.edit` held."""
+
+    def __init__(
+        self,
+        db: Database,
+        facility: FacilityService,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.db = db
+        self.facility = facility
+        self.clock = clock
+
+    async def _require(self, actor: Actor) -> None:
+        await self.facility.require_clients(actor)
+        actor.require(Permission.CLIENTS_EDIT)
 
 
 async def active_client(session: AsyncSession, client_id: int) -> Client:

@@ -18,7 +18,6 @@ and other writers of miners (the lock imports take), so nothing slips in between
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
@@ -29,13 +28,10 @@ from services.actor import Actor
 from services.bills.periods import local_day
 from services.bills.rates import RATES, RateBook
 from services.bills.service import rate_rows
-from services.clients.guard import archived
+from services.clients.guard import ClientsEditing, archived
 from services.errors import Conflict, NotFound
-from services.facility import FacilityService
 from services.miners.naming import miner_name
-from services.permissions import Permission
-from storage.db import Database
-from storage.models import Client, utcnow
+from storage.models import Client
 from storage.repositories import audit as audit_repo
 from storage.repositories import bills as bills_repo
 from storage.repositories import clients as repo
@@ -101,22 +97,7 @@ class MergeResult:
     moved: Holdings
 
 
-class MergeService:
-    def __init__(
-        self,
-        db: Database,
-        facility: FacilityService,
-        *,
-        clock: Callable[[], datetime] = utcnow,
-    ) -> None:
-        self.db = db
-        self.facility = facility
-        self.clock = clock
-
-    async def _require(self, actor: Actor) -> None:
-        await self.facility.require_clients(actor)
-        actor.require(Permission.CLIENTS_EDIT)
-
+class MergeService(ClientsEditing):
     async def start(self, actor: Actor, source_id: int) -> ClientRef:
         """The client to merge, refused up front if it may not be merged."""
         await self._require(actor)
