@@ -16,6 +16,7 @@ from services.clients.merge import Holdings
 from services.clients.service import ClientQuery
 from services.container import Services
 from services.errors import Conflict, PermissionDenied
+from services.exports.service import ExportService
 from services.miners.service import Selection
 from services.tasks.service import TaskDraft
 from storage.models import (
@@ -25,6 +26,7 @@ from storage.models import (
     BillingRun,
     Client,
     ClientAlias,
+    ConsumptionDaily,
     ExportJob,
     Miner,
     MinerClientChange,
@@ -35,8 +37,9 @@ from tests import bills_data as data
 from tests.conftest import Clock, join
 from tests.miner_files import csv_bytes
 from tests.test_bills_service import october, services_query
+from tests.test_exports_service import built, exports, sheet_rows
 
-__all__ = ["october"]  # the bills' October facility, as a fixture here too
+__all__ = ["exports", "october"]  # fixtures of the bills' and exports' tests, here too
 
 
 async def _client(services: Services, owner: Actor, name: str, email: str) -> int:
@@ -398,3 +401,22 @@ async def test_the_bills_add_up_for_both_clients_past_and_merge_months(
     assert usage[b].energy_wh == 3000 * 30 * 24 + (3250 + 3250) * (30 * 24 - a_hours)
     assert usage[a].energy_wh + usage[b].energy_wh == (3250 * 2 + 3000) * 30 * 24
     assert (await services.billing.due()).bills == 0  # billed once
+
+
+async def test_an_export_of_the_survivor_holds_the_merged_clients_history(
+    services: Services, owner: Actor, exports: ExportService
+) -> None:
+    a = await _client(services, owner, "Billing", "billing@acme.com")
+    b = await _client(services, owner, "Ops", "ops@acme.com")
+    async with services.db.write() as session:
+        session.add(ConsumptionDaily(client_id=a, day=date(2026, 11, 1), energy_wh=5_000))
+    await services.client_merge.merge(owner, a, b)
+
+    job = await exports.request(
+        owner, clients=[b], kinds=["consumption", "logs"], preset="this_month"
+    )
+    view = await built(exports, job.id)
+    assert [r[:2] for r in sheet_rows(exports, view, "Consumption")] == [(a, "Billing")]
+    logged = {(r[1], r[5]) for r in sheet_rows(exports, view, "Logs")}
+    assert {(a, "Client created"), (a, "Merged into another client")} <= logged
+    assert (b, "Another client merged into this one") in logged

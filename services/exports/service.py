@@ -353,7 +353,10 @@ class ExportService:
         folder = self.directory / str(view.id)
         fields: dict[str, str] = {}
         staff: dict[int, str] = {}
+        merged: set[int] = set()
         async with self.db.read() as session:
+            for client_id in view.clients or ():
+                merged.update(await clients_repo.merged_into(session, client_id))
             if "tasks" in view.kinds:
                 fields = await repo.task_field_names(session)
             if "logs" in view.kinds:  # log details name staff by id (a new client's manager)
@@ -365,6 +368,7 @@ class ExportService:
             (await self.facility.get()).currency,
             task_fields=fields,
             staff=staff,
+            merged=tuple(sorted(merged)),
         )
         sheets = sheets_for(view.kinds)
         specs = [sheet.spec(texts) for sheet in sheets]

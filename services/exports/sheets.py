@@ -65,6 +65,13 @@ class Scope:
     currency: str  # the facility's, for client pricing
     task_fields: Mapping[str, str] = field(default_factory=dict)  # extra field id → name
     staff: Mapping[int, str] = field(default_factory=dict)  # staff id → name (log details)
+    merged: tuple[int, ...] = ()  # clients merged into the chosen ones: their history comes too
+
+    @property
+    def history(self) -> list[int] | None:
+        """Whose consumption and log entries the export holds: the chosen clients and those
+        merged into them (their bills, miners and tasks are the chosen clients' own now)."""
+        return None if self.clients is None else sorted({*self.clients, *self.merged})
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,7 +333,7 @@ SHEETS: tuple[Sheet, ...] = (
         "consumption",
         "consumption",
         (CLIENT_ID, CLIENT, Column("day", 12, DATE_FORMAT), Column("energy", 14, KWH_FORMAT)),
-        lambda s: repo.consumption(s.clients, s.period.start, s.period.end),
+        lambda s: repo.consumption(s.history, s.period.start, s.period.end),
         _consumption_row,
     ),
     Sheet(
@@ -344,7 +351,7 @@ SHEETS: tuple[Sheet, ...] = (
             Column("changes", 50),
             Column("details", 50),
         ),
-        lambda s: repo.logs(s.clients, *_bounds(s)),
+        lambda s: repo.logs(s.history, *_bounds(s)),
         _log_row,
     ),
 )
