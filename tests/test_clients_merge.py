@@ -389,6 +389,9 @@ async def test_the_bills_add_up_for_both_clients_past_and_merge_months(
         assert rows[-1][5] == expected / 1000
 
     # November: no telemetry, so each miner's nominal power for the hours each client held it
+    clock.now = data.local(date(2026, 11, 20), 12)  # B's card: both of its November bills so far
+    estimate = await services.bills.estimate(owner, b)
+    assert estimate is not None and estimate.energy_wh == (3250 * 2 + 3000) * (19 * 24 + 12)
     clock.now = data.local(date(2026, 12, 1), 7)
     result = await services.billing.due()
     assert (result.period, result.bills) == ("2026-11", 2)

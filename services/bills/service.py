@@ -53,6 +53,7 @@ from storage.models import (
 )
 from storage.repositories import audit as audit_repo
 from storage.repositories import bills as repo
+from storage.repositories import clients as clients_repo
 
 METHODS = ("bank_transfer", "crypto", "card", "cash", "other")
 PROFILE_FIELDS = ("company", "address", "payment_details")
@@ -1035,7 +1036,8 @@ class BillService:
     # --- the month in progress --------------------------------------------------------------
 
     async def estimate(self, actor: Actor, client_id: int) -> Estimate | None:
-        """What the client's bill for the month so far would come to (not a bill); kept a
+        """What the client's bills for the month so far would come to (not a bill): its own,
+        and, in the month of a merge, the one for the merged client's usage until then; kept a
         minute unless what it is computed from changes."""
         await self._require(actor)
         version = self.db.version(*ESTIMATE_TABLES)  # read before the tables it stands for
@@ -1054,18 +1056,23 @@ class BillService:
         today = now.astimezone(facility.zone).date()
         window = Window.month(month_start(today), facility.zone, until=now)
         async with self.db.read() as session:
-            used = (await usage(session, window, [client_id])).get(client_id)
-            book = await _book(session, client_id)
-        if used is None:
+            clients = [client_id, *await clients_repo.merged_into(session, client_id)]
+            used = await usage(session, window, clients)
+            book = RateBook(rate_rows(await repo.rate_rows(session, clients)))
+        if not used:
             return None
         days = window.days
-        rates = day_rates(book, client_id, days)
-        if rates is None:
-            return Estimate(window.period, facility.currency, used.energy_wh, 0, window.last)
-        lines = bill_lines.build(days, rates, used.energy, used.miner_days, window.days_in_month)
-        return Estimate(
-            window.period, facility.currency, used.energy_wh, bill_lines.total(lines), window.last
-        )
+        energy = sum(u.energy_wh for u in used.values())
+        total = 0
+        for usage_client, part in used.items():
+            rates = day_rates(book, usage_client, days)
+            if rates is None:
+                return Estimate(window.period, facility.currency, energy, 0, window.last)
+            lines = bill_lines.build(
+                days, rates, part.energy, part.miner_days, window.days_in_month
+            )
+            total += bill_lines.total(lines)
+        return Estimate(window.period, facility.currency, energy, total, window.last)
 
 
 def day_rates(
