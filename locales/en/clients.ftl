@@ -142,7 +142,7 @@ client-merge-archive = Then #{ $source } is archived with the note “merged int
 client-merge-apply = 🔀 Merge
 client-merge-changed = ⚠️ Something changed since you opened this screen. Here is what the merge will move now.
 client-merge-done-short = Merged
-client-merge-done = ✅ { $source } merged into { $target }: { $miners } miners, { $tasks } tasks, { $assets } assets and { $bills } bills moved.
+client-merge-done = ✅ { $source } merged into { $target }. Moved: ⛏ miners { $miners } · 📋 tasks { $tasks } · 🗄 assets { $assets } · 🧾 bills { $bills }.
 client-merged-note = 🔀 Merged into client #{ $into } on { $at }. Its miners, tasks, assets and bills are there now.
 client-archived-note = 🗄 Archived on { $at }. It is not in the overview, the search or the pickers; its data, bills and logs stay.
 client-restore = ♻️ Restore
@@ -150,8 +150,14 @@ client-restored = Restored
 client-archived = Archived
 
 client-archive-title = <b>Archive #{ $id } { $name }</b>
-client-archive-has-miners = ⛏ It still has { $count } miners. Move them to another client first (Miners → Edit client), then archive it.
-client-archive-has-bills = 🧾 It still owes { $count } bills:
+client-archive-has-miners = ⛏ It still has { $count ->
+        [one] one miner. Move it
+       *[other] { $count } miners. Move them
+    } to another client first (Miners → Edit client), then archive it.
+client-archive-has-bills = 🧾 It still owes { $count ->
+        [one] a bill:
+       *[other] { $count } bills:
+    }
 client-archive-bill = • #{ $id } · { $period } · { $owed } owed
 client-archive-what = Archived, it leaves the overview, the search and the pickers, and its watcher link stops working. Its data, bills and logs stay, exports can still include it, and it can be restored from the 🗄 Archived list.
 client-archive-deletable = It has nothing yet but its creation: if it was added by mistake, it can be deleted instead.

@@ -74,7 +74,7 @@ async def test_merge_a_client_made_by_an_import_into_the_one_that_existed(
 
     await owner.tap("Merge")
     done = [m.plain for m in owner.messages() if "merged into #1 Acme" in m.plain][-1]
-    assert "2 miners, 1 tasks, 0 assets and 0 bills moved" in done
+    assert "Moved: ⛏ miners 2 · 📋 tasks 1 · 🗄 assets 0 · 🧾 bills 0" in done
     card = owner.last.plain
     assert card.startswith("#1 Acme") and "Miners: 3" in card  # 1 of its own + what moved
     assert "📋 Tasks (1)" in labels(owner.last)
@@ -126,7 +126,7 @@ async def test_archive_is_refused_with_miners_then_allowed_and_restored(
     await open_client(owner, "#2 Left Us")
     await owner.tap("Archive")
     text = owner.last.plain
-    assert "It still has 1 miners" in text
+    assert "It still has one miner. Move it to another client first" in text
     assert "🗄 Archive" not in labels(owner.last)  # no way to archive it yet
     await owner.tap("Move its miners to another client")
     assert "Send the email of the client" in owner.last.plain
