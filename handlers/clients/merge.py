@@ -20,12 +20,21 @@ from handlers.states import ClientBrowse, ClientMerge
 from locales import Localizer
 from services.actor import Actor
 from services.clients.merge import Holdings
-from services.clients.service import ClientQuery
+from services.clients.service import ClientQuery, ClientSummary
 from services.container import Services
-from services.errors import Conflict
+from services.errors import Conflict, Invalid
 
 PER_PAGE = 8
 MERGE_KEYS = ("mg_src", "mg_q", "mg_expect")
+
+
+async def _by_alias(actor: Actor, services: Services, text: str) -> ClientSummary | None:
+    if "@" not in text:
+        return None
+    try:
+        return await services.clients.find_by_email(actor, text)
+    except Invalid:
+        return None
 
 
 async def ask_target(
@@ -48,6 +57,9 @@ async def ask_target(
     if search:
         found = await services.clients.overview(actor, ClientQuery(search=search), page, PER_PAGE)
         others = [c for c in found.items if c.id != source.id]
+        aliased = await _by_alias(actor, services, search)  # an email a merge left names it
+        if aliased is not None and aliased.id not in {source.id, *(c.id for c in others)}:
+            others.insert(0, aliased)
         lines.append(t("clients-search-shown", query=search))
         if others:
             lines.append(t("client-merge-pick"))

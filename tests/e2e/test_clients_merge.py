@@ -113,6 +113,12 @@ async def test_merge_a_client_made_by_an_import_into_the_one_that_existed(
     await owner.tap("Open client #1")
     assert owner.last.plain.startswith("#1 Acme")
 
+    # a merge's search finds a client by an email a merge left it
+    await add_client(owner, "Gamma", "g@gamma.io")
+    await owner.tap("Merge into")
+    await owner.send("billing@acme.com")
+    assert "#1 Acme · ops@acme.com" in labels(owner.last)
+
 
 async def test_archive_is_refused_with_miners_then_allowed_and_restored(
     bot: RunningBot, fake: FakeBotAPI, owner: TelegramUser
