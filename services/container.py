@@ -80,6 +80,7 @@ class Services:
             concurrency=telemetry_concurrency,
             networks=telemetry_networks,
         )
+        watchers = WatcherService(db, facility, telemetry, clock=clock)
         built = cls(
             db=db,
             staff=StaffService(db, default_locale=default_locale, owner_ids=owner_ids, clock=clock),
@@ -100,10 +101,10 @@ class Services:
             bills=BillService(db, facility, clock=clock, default_locale=default_locale),
             billing=MonthlyRun(db, facility, clock=clock),
             metered=MeteredImport(db, facility, Path(data_dir) / "metered", clock=clock),
-            watchers=WatcherService(db, facility, telemetry, clock=clock),
+            watchers=watchers,
             watcher_alerts=WatcherAlerts(db, facility, clock=clock),
-            client_merge=MergeService(db, facility, clock=clock),
-            client_archive=ArchiveService(db, facility, clock=clock),
+            client_merge=MergeService(db, facility, watchers, clock=clock),
+            client_archive=ArchiveService(db, facility, watchers, clock=clock),
         )
         # watchers who opted in hear when their miners stop or come back
         built.telemetry.add_listener(built.watcher_alerts.on_cycle)

@@ -19,6 +19,7 @@ from services.errors import Conflict, PermissionDenied
 from services.exports.service import ExportService
 from services.miners.service import Selection
 from services.tasks.service import TaskDraft
+from services.watchers.service import LinkNotValid
 from storage.models import (
     Asset,
     AuditEntry,
@@ -31,6 +32,7 @@ from storage.models import (
     Miner,
     MinerClientChange,
     Task,
+    WatcherLink,
 )
 from storage.repositories import clients as clients_repo
 from tests import bills_data as data
@@ -423,3 +425,45 @@ async def test_an_export_of_the_survivor_holds_the_merged_clients_history(
     logged = {(r[1], r[5]) for r in sheet_rows(exports, view, "Logs")}
     assert {(a, "Client created"), (a, "Merged into another client")} <= logged
     assert (b, "Another client merged into this one") in logged
+
+
+async def test_the_merged_clients_watcher_link_ends_the_others_is_kept_archive_ends_it(
+    services: Services, owner: Actor
+) -> None:
+    a = await _client(services, owner, "Billing", "billing@acme.com")
+    b = await _client(services, owner, "Ops", "ops@acme.com")
+    c = await _client(services, owner, "Left", "left@gone.io")
+    link_a = await services.watchers.create(owner, a, "en", None)
+    link_b = await services.watchers.create(owner, b, "ru", 30)
+    link_c = await services.watchers.create(owner, c, "en", None)
+    await services.watchers.open_in_chat(link_a.token, 5001, "Vera", None)
+
+    preview = await services.client_merge.preview(owner, a, b)
+    assert (preview.source_link, preview.target_link) == (True, True)
+    result = await services.client_merge.merge(owner, a, b)
+    assert result.link_revoked
+    with pytest.raises(LinkNotValid):  # at once, for the chat that had opened it too
+        await services.watchers.open_in_chat(link_a.token, 5001, "Vera", None)
+    assert (await services.watchers.open_in_chat(link_b.token, 5002, "Ivan", None)).client_id == b
+    with pytest.raises(Conflict) as again:
+        await services.watchers.create(owner, a, "en", None)
+    assert again.value.reason == "client-merged"
+
+    await services.client_archive.archive(owner, c)
+    with pytest.raises(LinkNotValid):
+        await services.watchers.open_in_chat(link_c.token, 5003, "Olaf", None)
+    async with services.db.read() as session:
+        ended = dict(
+            (await session.execute(select(WatcherLink.client_id, WatcherLink.ended))).all()
+        )
+        revoked = (
+            await session.execute(
+                select(AuditEntry.client_id, AuditEntry.details).where(
+                    AuditEntry.action == "watcher.revoked"
+                )
+            )
+        ).all()
+    assert ended == {a: "merged", b: None, c: "archived"}
+    assert sorted((i, d["reason"]) for i, d in revoked) == [(a, "merged"), (c, "archived")]
+    await services.client_archive.restore(owner, c)  # a restored client gets a new link if wanted
+    assert (await services.watchers.create(owner, c, "en", None)).token != link_c.token

@@ -150,6 +150,10 @@ def merge_preview(t: Localizer, p: MergePreview, locale: str) -> str:
     else:
         lines.append(t("client-merge-no-own-rates", source=str(p.source.id)))
     lines.append("")
+    if p.source_link:
+        lines.append(t("client-merge-link-revoked", source=str(p.source.id)))
+    if p.target_link:
+        lines.append(t("client-merge-link-kept", target=str(p.target.id)))
     lines.append(t("client-merge-aliases", emails=", ".join(p.aliases), target=str(p.target.id)))
     lines.append(t("client-merge-archive", source=str(p.source.id), target=str(p.target.id)))
     return "\n".join(lines)

@@ -140,6 +140,8 @@ client-merge-no-own-rates = #{ $source } has no prices of its own (it pays the f
 client-merge-aliases = ✉️ { $emails } will name #{ $target }: an import or “Edit client” with it lands on #{ $target }.
 client-merge-archive = Then #{ $source } is archived with the note “merged into #{ $target }”; both logs record the merge, and #{ $source }'s log stays readable from #{ $target }'s. A merge cannot be undone.
 client-merge-apply = 🔀 Merge
+client-merge-link-revoked = 👁 #{ $source }'s watcher link stops working at once.
+client-merge-link-kept = 👁 #{ $target }'s watcher link is kept.
 client-merge-changed = ⚠️ Something changed since you opened this screen. Here is what the merge will move now.
 client-merge-done-short = Merged
 client-merge-done = ✅ { $source } merged into { $target }. Moved: ⛏ miners { $miners } · 📋 tasks { $tasks } · 🗄 assets { $assets } · 🧾 bills { $bills }.
@@ -159,7 +161,7 @@ client-archive-has-bills = 🧾 It still owes { $count ->
        *[other] { $count } bills:
     }
 client-archive-bill = • #{ $id } · { $period } · { $owed } owed
-client-archive-what = Archived, it leaves the overview, the search and the pickers, and its watcher link stops working. Its data, bills and logs stay, exports can still include it, and it can be restored from the 🗄 Archived list.
+client-archive-what = Archived, it leaves the overview, the search and the pickers, and its watcher link stops working at once. Its data, bills and logs stay, exports can still include it, and it can be restored from the 🗄 Archived list.
 client-archive-deletable = It has nothing yet but its creation: if it was added by mistake, it can be deleted instead.
 client-archive-apply = 🗄 Archive
 client-archive-move-miners = ⛏ Move its miners to another client

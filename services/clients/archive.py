@@ -77,6 +77,9 @@ class ArchiveService(ClientsEditing):
             client.archived_at = now
             client.version += 1
             client.updated_at = now
+            await self.watchers.revoke_for_client(
+                session, client.id, actor_id=actor.staff_id, reason="archived"
+            )
             audit_repo.add(
                 session,
                 actor_id=actor.staff_id,

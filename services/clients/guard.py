@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,19 +21,25 @@ from storage.db import Database
 from storage.models import Client, utcnow
 from storage.repositories import clients as repo
 
+if TYPE_CHECKING:  # the watchers' service names this module's refusals
+    from services.watchers.service import WatcherService
+
 
 class ClientsEditing:
-    """A service that changes clients: the Clients area open and `clients.edit` held."""
+    """A service that changes clients: the Clients area open and `clients.edit` held; a client
+    merged or archived loses its watcher link (`watchers`)."""
 
     def __init__(
         self,
         db: Database,
         facility: FacilityService,
+        watchers: WatcherService,
         *,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.db = db
         self.facility = facility
+        self.watchers = watchers
         self.clock = clock
 
     async def _require(self, actor: Actor) -> None:

@@ -37,6 +37,7 @@ from storage.repositories import bills as bills_repo
 from storage.repositories import clients as repo
 from storage.repositories import miner_history
 from storage.repositories import miners as miners_repo
+from storage.repositories import watchers as watchers_repo
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,8 @@ class MergePreview:
     aliases: list[str]  # emails that will name the target: the source's own and its aliases
     own_rates: list[OwnRate]  # the source's prices, shown to be copied by hand
     currency: str
+    source_link: bool = False  # the source has a live watcher link: it is revoked
+    target_link: bool = False  # the target has one: it is kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +98,7 @@ class MergeResult:
     source: ClientRef
     target: ClientRef
     moved: Holdings
+    link_revoked: bool = False
 
 
 class MergeService(ClientsEditing):
@@ -120,6 +124,7 @@ class MergeService(ClientsEditing):
             moves = Holdings(**await repo.holdings(session, source.id))
             aliases = [source.email, *await repo.aliases_of(session, source.id)]
             book = RateBook(rate_rows(await bills_repo.rate_rows(session, [source.id])))
+            links = [await self._live_link(session, c.id) for c in (source, target)]
         own = []
         for name in RATES:
             upcoming = [(d, v) for d, v in book.changes(source.id, name) if d > today]
@@ -127,8 +132,19 @@ class MergeService(ClientsEditing):
             if value is not None or upcoming:
                 own.append(OwnRate(name, value, upcoming))
         return MergePreview(
-            ClientRef.of(source), ClientRef.of(target), moves, aliases, own, facility.currency
+            ClientRef.of(source),
+            ClientRef.of(target),
+            moves,
+            aliases,
+            own,
+            facility.currency,
+            source_link=links[0],
+            target_link=links[1],
         )
+
+    async def _live_link(self, session: AsyncSession, client_id: int) -> bool:
+        link = await watchers_repo.unended(session, client_id)
+        return link is not None and (link.expires_at is None or link.expires_at > self.clock())
 
     async def merge(
         self,
@@ -157,13 +173,16 @@ class MergeService(ClientsEditing):
             moved = await repo.give_holdings(session, source.id, target.id, now)
             assert Holdings(miners=len(miners), payments=moves.payments, **moved) == moves
             await repo.add_alias(session, source.email, target.id, source.id, now)
+            revoked = await self.watchers.revoke_for_client(
+                session, source.id, actor_id=actor.staff_id, reason="merged"
+            )  # the target's link, if it has one, is kept
             source.archived_at = now
             source.merged_into_id = target.id
             source.version += 1
             source.updated_at = now
             target.updated_at = now
             self._log(session, actor, source, target, moves, target_before, now)
-        return MergeResult(ClientRef.of(source), ClientRef.of(target), moves)
+        return MergeResult(ClientRef.of(source), ClientRef.of(target), moves, revoked)
 
     async def _pair(
         self, session: AsyncSession, source_id: int, target_id: int

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actor import Actor
+from services.clients.guard import archived
 from services.errors import Conflict, DomainError, Invalid, NotFound
 from services.facility import CLIENT_PLANS, FacilityService
 from services.pagination import Page, clamp_page
@@ -254,6 +255,8 @@ class WatcherService:
         try:
             async with self.db.write() as session:
                 client = await self._client(session, client_id)
+                if client.archived_at is not None:  # archived or merged: its link ended then
+                    raise archived(client)
                 existing = await repo.unended(session, client_id)
                 now = self.clock()
                 if existing is not None and self._is_live(existing):

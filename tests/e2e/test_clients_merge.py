@@ -9,6 +9,7 @@ from typing import Any
 from handlers.callbacks import ClientCb
 from tests.e2e.conftest import RunningBot, add_client, invite, join, labels
 from tests.e2e.test_miners import import_file
+from tests.e2e.test_watchers import make_link
 from tests.fakebotapi import FakeBotAPI, TelegramUser
 from tests.miner_files import HEADER, xlsx
 
@@ -57,6 +58,10 @@ async def test_merge_a_client_made_by_an_import_into_the_one_that_existed(
 
     await open_client(owner, "#2 billing@acme.com")
     await create_task(owner, "Check the seals")
+    payload, _ = await make_link(owner, "#2 billing@acme.com")
+    vera = fake.user(7001, "Vera")
+    await vera.send(f"/start {payload}")
+    assert vera.last.plain.startswith("👁 billing@acme.com")
     card = await open_client(owner, "#2 billing@acme.com")
     assert "Miners: 2" in card
     await owner.tap("Merge into")
@@ -70,6 +75,7 @@ async def test_merge_a_client_made_by_an_import_into_the_one_that_existed(
     assert shown == {"Miners": 2, "Tasks": 1, "Assets": 0, "Bills": 0}
     assert "#1 keeps its own prices" in confirm
     assert "billing@acme.com will name #1" in confirm
+    assert "#2's watcher link stops working at once" in confirm
     assert "merged into #1" in confirm
 
     await owner.tap("Merge")
@@ -84,6 +90,9 @@ async def test_merge_a_client_made_by_an_import_into_the_one_that_existed(
     assert "Miners: 1 → 3" in logs and "Tasks: 0 → 1" in logs
     assert "Merged into another client · #1 Acme" in logs  # #2's history, read from #1
     assert "Miners: 2 → 0" in logs
+    assert "Watcher link revoked" in logs
+    await vera.send(f"/start {payload}")
+    assert vera.last.plain == "This link is not valid."
 
     # an import with the old email lands on #1, with no "Add client" prompt
     again: list[list[Any]] = [
