@@ -31,7 +31,9 @@ def error_text(t: Localizer, error: DomainError) -> str:
         return t("error-not-found")
     if isinstance(error, Invalid):
         key = f"invalid-{error.field.replace('_', '-')}-{error.reason}"
-        return t(key, **error.details) if t.has(key) else t("error-invalid")
+        if not t.has(key):  # a reason any field can have ("invisible"), else in general
+            key = f"invalid-{error.reason}" if t.has(f"invalid-{error.reason}") else "error-invalid"
+        return t(key, **error.details)
     if isinstance(error, AreaClosed):
         lines = [t(f"{error.area}-closed")]
         lines += [

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from services.actor import Actor
 from services.errors import AreaClosed, Invalid
 from services.permissions import Permission
+from services.text import clean_name
 from storage.db import Database
 from storage.models import FacilitySettings, utcnow
 from storage.repositories import audit as audit_repo
@@ -72,10 +73,7 @@ def _facility(row: FacilitySettings) -> Facility:
 def clean_value(field: str, value: object) -> object:
     """Validate one setting; raise Invalid with a reason the handler can explain."""
     if field == "name":
-        text = " ".join(str(value).split())
-        if not 1 <= len(text) <= 64:
-            raise Invalid("name", "length", min=1, max=64)
-        return text
+        return clean_name("name", str(value), max_len=64)
     if field == "timezone":
         zone = _zone_names().get(str(value).strip().casefold())
         if zone is None:

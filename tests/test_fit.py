@@ -52,9 +52,7 @@ def test_any_mix_of_markup_fits_and_parses() -> None:
     ]
     rnd = random.Random(10)
     for _ in range(150):
-        text = "".join(
-            rnd.choice(pieces) * rnd.randint(1, 30) for _ in range(rnd.randint(1, 400))
-        )
+        text = "".join(rnd.choice(pieces) * rnd.randint(1, 30) for _ in range(rnd.randint(1, 400)))
         limit = rnd.choice([100, 1024, 4096])
         out = fit(text, limit)
         assert _utf16_len(shown(out)) <= limit
