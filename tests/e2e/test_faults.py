@@ -1,0 +1,125 @@
+"""Faults, floods and hostile input through the real stack (issue 10): long pages, flood control,
+double taps, hostile text in fields, forged callback values."""
+
+from __future__ import annotations
+
+from storage.models import AuditEntry
+from tests.e2e.conftest import OWNER_ID, RunningBot, add_client, labels
+from tests.fakebotapi import FakeBotAPI, TelegramUser
+
+ESCAPED = "<&>" * 42  # 126 characters that are 546 in HTML
+
+
+async def _owner(bot: RunningBot):  # type: ignore[no-untyped-def]
+    assert bot.app is not None
+    actor = await bot.app.services.staff.resolve(OWNER_ID, "Olga Owner", "olga", "en")
+    assert actor is not None
+    return actor
+
+
+async def test_a_log_page_longer_in_html_than_telegram_allows_opens_and_pages(
+    bot: RunningBot, fake: FakeBotAPI, owner: TelegramUser
+) -> None:
+    await add_client(owner, ESCAPED, "evil@example.com")
+    assert bot.app is not None
+    clients, actor = bot.app.services.clients, await _owner(bot)
+    for n in range(12):  # each entry: the name old → new, 80 characters each side
+        card = await clients.card(actor, 1)
+        await clients.edit(actor, 1, "name", f"{n}{ESCAPED}", expected_version=card.version)
+
+    await owner.send("/menu")
+    await owner.tap("Logs")
+    page = owner.last
+    assert len(page.text or "") > 4096  # the HTML is longer than a message may be …
+    assert page.plain.startswith("Logs · All · 14")  # … yet the page is shown
+    assert "went wrong" not in page.plain
+    assert page.plain.count("Name: ") == 8
+    assert "▶️" in labels(page)
+    await owner.tap("▶️")
+    assert owner.last.plain.count("Name: ") == 5  # 4 changes and the created entry
+    assert "Client created" in owner.last.plain
+
+
+async def test_a_page_over_the_visible_limit_is_cut_between_entries(
+    bot: RunningBot, fake: FakeBotAPI, owner: TelegramUser
+) -> None:
+    await add_client(owner, "Acme", "ops@acme.io")
+    assert bot.app is not None
+    actor = await _owner(bot)
+    async with bot.app.db.write() as session:
+        for _ in range(8):  # entries of about 1,500 characters once parsed (emoji count twice)
+            session.add(
+                AuditEntry(
+                    actor_id=actor.staff_id,
+                    category="client",
+                    action="client.updated",
+                    entity_type="client",
+                    entity_id=1,
+                    client_id=1,
+                    changes={f"f{k}": ["😀" * 79, "<b>" * 26] for k in range(6)},
+                )
+            )
+    await owner.send("/menu")
+    await owner.tap("Logs")
+    page = owner.last
+    assert page.plain.startswith("Logs · All · 10") and "went wrong" not in page.plain
+    assert page.plain.endswith("\n…")
+    # whole entries only: the last one shown ends with its last change
+    assert (
+        (page.text or "")
+        .removesuffix("\n…")
+        .endswith("f5: " + "😀" * 79 + " → " + "&lt;b&gt;" * 26)
+    )
+    assert page.plain.count("f0: ") == 2
+    assert "▶️" in labels(page)
+    await owner.tap("▶️")
+    assert "Client created" in owner.last.plain
+
+
+async def test_any_text_as_a_time_zone_is_not_a_time_zone_and_the_common_ones_are_offered(
+    bot: RunningBot, fake: FakeBotAPI, owner: TelegramUser
+) -> None:
+    await owner.send("/menu")
+    await owner.tap("Settings")
+    await owner.tap("Time zone")
+    for hostile in ["Europe/" + "x" * 300, "a" * 5000, "../../etc/passwd", "Europe/", "<b>"]:
+        await owner.send(hostile)
+        answer = owner.last
+        assert "not a time zone" in answer.plain, answer.plain
+        assert "Europe/Moscow" in labels(answer) and "✖️ Cancel" in labels(answer)
+    assert not any("went wrong" in m.plain for m in owner.messages())
+    await owner.send("  europe/berlin ")
+    assert "Time zone: Europe/Berlin" in owner.last.plain
+    await owner.tap("Time zone")
+    await owner.tap("Asia/Almaty")
+    assert "Time zone: Asia/Almaty" in owner.last.plain
+
+
+INVISIBLE = ["\u200b\u200c\u200d", "\u3164\u3164", "\u2800", "\ufeff \u2060", "\u202e\u200f"]
+
+
+async def test_names_of_invisible_characters_only_are_refused_and_ends_are_stripped(
+    bot: RunningBot, fake: FakeBotAPI, owner: TelegramUser
+) -> None:
+    await owner.send("/menu")
+    await owner.tap("Clients")
+    await owner.tap("Add client")
+    for name in INVISIBLE:
+        await owner.send(name)
+        assert "use at least one visible letter" in owner.last.plain, owner.last.plain
+        assert "name" in owner.last.plain.lower()  # and the question again
+    await owner.send("\u200b\u3164 Acme\u200b Mining \u2060")
+    await owner.send("ops@acme.io")
+    await owner.tap("Me")
+    await owner.tap("Skip")
+    await owner.tap("Skip")
+    await owner.tap("Apply")
+    assert owner.last.plain.startswith("#1 Acme\u200b Mining\n"), owner.last.plain
+
+    await owner.send("/menu")
+    await owner.tap("Settings")
+    await owner.tap("✏️ Name")
+    await owner.send("\u3164")
+    assert "use at least one visible letter" in owner.last.plain
+    assert bot.app is not None
+    assert (await bot.app.services.facility.get()).name == "Hosting facility"
