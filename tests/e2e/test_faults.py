@@ -3,6 +3,11 @@ double taps, hostile text in fields, forged callback values."""
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
+from handlers.callbacks import AssetCb, ClientCb, LogCb, MinerCb
 from storage.models import AuditEntry
 from tests.e2e.conftest import OWNER_ID, RunningBot, add_client, labels
 from tests.fakebotapi import FakeBotAPI, TelegramUser
@@ -123,3 +128,24 @@ async def test_names_of_invisible_characters_only_are_refused_and_ends_are_strip
     assert "use at least one visible letter" in owner.last.plain
     assert bot.app is not None
     assert (await bot.app.services.facility.get()).name == "Hosting facility"
+
+
+async def test_forged_values_in_callback_data_are_outdated_buttons(
+    bot: RunningBot, fake: FakeBotAPI, owner: TelegramUser, caplog: pytest.LogCaptureFixture
+) -> None:
+    await add_client(owner, "Acme", "ops@acme.io")
+    card = owner.last
+    forged = [
+        ClientCb(action="ef", id=1, arg="nosuchfield"),
+        ClientCb(action="ef", id=1, arg="version"),
+        LogCb(cat="nosuch"),
+        MinerCb(action="fss", arg="melting"),
+        AssetCb(action="ef", id=1, arg="owner"),
+    ]
+    caplog.set_level(logging.ERROR)
+    for data in forged:
+        before = card.text
+        await owner.tap_data(data.pack(), message=card)
+        assert "button is outdated" in (owner.last_answer() or {}).get("text", ""), data
+        assert card.text == before and owner.last is card, data
+    assert not [r for r in caplog.records if "translation" in r.getMessage()]
