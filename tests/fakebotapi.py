@@ -696,7 +696,7 @@ class FakeBotAPI:
 
     def _next_failure(self, method: str, params: dict[str, Any]) -> ApiError | None:
         chat_id = params.get("chat_id")
-        keys = [(method.lower(), None)]
+        keys: list[tuple[str, int | None]] = [(method.lower(), None)]
         if isinstance(chat_id, int):
             keys.insert(0, (method.lower(), chat_id))
         for key in keys:

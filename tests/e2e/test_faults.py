@@ -8,6 +8,7 @@ import logging
 import pytest
 
 from handlers.callbacks import AssetCb, ClientCb, LogCb, MinerCb
+from services.actor import Actor
 from storage.models import AuditEntry
 from tests.e2e.conftest import OWNER_ID, RunningBot, add_client, labels
 from tests.fakebotapi import FakeBotAPI, TelegramUser
@@ -15,7 +16,7 @@ from tests.fakebotapi import FakeBotAPI, TelegramUser
 ESCAPED = "<&>" * 42  # 126 characters that are 546 in HTML
 
 
-async def _owner(bot: RunningBot):  # type: ignore[no-untyped-def]
+async def _owner(bot: RunningBot) -> Actor:
     assert bot.app is not None
     actor = await bot.app.services.staff.resolve(OWNER_ID, "Olga Owner", "olga", "en")
     assert actor is not None
