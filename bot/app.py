@@ -27,7 +27,7 @@ from bot.config import Settings
 from bot.exports import ExportWorker
 from bot.middlewares import ActorMiddleware, DomainErrorMiddleware
 from bot.outbox import OutboxSender
-from bot.retry import RetryAfterMiddleware
+from bot.retry import RetryAfterMiddleware, ScreenMiddleware
 from bot.session import BotApiSession
 from bot.web import WebServer
 from handlers import build_routers, watchers
@@ -114,6 +114,7 @@ class FarmDesk:
         self.dp.update.outer_middleware(
             ActorMiddleware(self.services, self.translations, settings.default_locale)
         )
+        self.dp.callback_query.outer_middleware(ScreenMiddleware())  # bot/retry.py
         for observer in (self.dp.message, self.dp.callback_query):
             observer.middleware(CallbackAnswerMiddleware())
             observer.middleware(DomainErrorMiddleware())

@@ -3,13 +3,15 @@ double taps, hostile text in fields, forged callback values."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import pytest
 
 from handlers.callbacks import AssetCb, ClientCb, LogCb, MinerCb
 from services.actor import Actor
-from storage.models import AuditEntry
+from services.outbox import notify
+from storage.models import AuditEntry, Staff
 from tests.e2e.conftest import OWNER_ID, RunningBot, add_client, labels
 from tests.fakebotapi import FakeBotAPI, TelegramUser
 
@@ -150,3 +152,57 @@ async def test_forged_values_in_callback_data_are_outdated_buttons(
         assert "button is outdated" in (owner.last_answer() or {}).get("text", ""), data
         assert card.text == before and owner.last is card, data
     assert not [r for r in caplog.records if "translation" in r.getMessage()]
+
+
+async def test_three_429s_in_a_row_delay_the_reply_but_never_drop_it(
+    bot: RunningBot, fake: FakeBotAPI, owner: TelegramUser
+) -> None:
+    fake.fail_next("sendMessage", retry_after=1, times=3, chat_id=OWNER_ID)
+    await owner.send("/menu")
+    assert "Choose an area" in owner.last.plain
+    assert [c.status for c in fake.calls_of("sendMessage")] == [429, 429, 429, 200]
+
+
+async def test_a_long_flood_wait_puts_the_answer_into_the_tapped_message(
+    bot: RunningBot, fake: FakeBotAPI, owner: TelegramUser
+) -> None:
+    await owner.send("/menu")
+    await owner.tap("Clients")
+    await owner.tap("Add client")
+    await owner.send("Acme")
+    await owner.send("ops@acme.io")
+    await owner.tap("Me")
+    await owner.tap("Skip")
+    await owner.tap("Skip")
+    confirm = owner.last
+    fake.fail_next("sendMessage", retry_after=31, chat_id=OWNER_ID)  # the card is a new message
+    await owner.tap("Apply")
+    assert owner.last is confirm and confirm.plain.startswith("#1 Acme"), owner.last.plain
+    assert "Edit" in " ".join(labels(confirm))
+    assert not any("went wrong" in m.plain for m in owner.messages())
+
+
+async def test_one_chat_under_flood_control_does_not_hold_up_the_others(
+    bot: RunningBot, fake: FakeBotAPI
+) -> None:
+    assert bot.app is not None
+    fake.fail_next("sendMessage", retry_after=2, times=2, chat_id=OWNER_ID)
+    others = [fake.user(7001, "Bea"), fake.user(7002, "Cid")]
+    loop = asyncio.get_running_loop()
+    async with bot.app.db.write() as session:
+        for chat in (OWNER_ID, 7001, 7002):  # the owner's notice first: it is the one refused
+            notify(
+                session,
+                Staff(telegram_id=chat, locale="en", is_active=True),
+                "notify-role-changed",
+                args={"role": {"t": "role-manager"}},
+            )
+    queued = loop.time()
+    for person in others:
+        await person.wait_for(lambda m: m.plain == "Your role is now Manager.", timeout=10)
+        assert loop.time() - queued < 1.5  # not behind the owner's chat's 2 × 2 s
+    owner = fake.user(OWNER_ID)
+    await owner.wait_for(lambda m: m.plain == "Your role is now Manager.", timeout=15)
+    assert loop.time() - queued >= 4  # the owner's chat waited as long as Telegram said
+    refused = [c for c in fake.calls_of("sendMessage") if c.params["chat_id"] == OWNER_ID]
+    assert [c.status for c in refused] == [429, 429, 200]
