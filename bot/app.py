@@ -145,6 +145,7 @@ class FarmDesk:
 
     async def _on_startup(self) -> None:
         await self.set_commands()
+        await self.services.operations.recover()  # tell members what a stop cut off
         self.outbox.start()
         self.exports.start()
         self._schedule()
@@ -170,6 +171,7 @@ class FarmDesk:
         add(self.services.billing.mark_overdue, "cron", minute=25, id="bills-overdue")
         # watchers who opted in: the daily summary from 09:00 facility time, once a day
         add(self.services.watcher_alerts.daily, "cron", minute=10, id="watchers-daily")
+        add(self.services.operations.purge, "cron", hour=3, minute=50, id="operations-purge")
 
     async def _on_shutdown(self) -> None:
         if self.scheduler.running:

@@ -25,21 +25,17 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy import CursorResult, delete, func, select
 
 from bot.retry import caller_waits
-from handlers.notifications import notification_markup
-from locales import Localizer, Translations
+from handlers.notifications import notification_markup, notification_text
+from locales import Translations
 from storage.db import Database
 from storage.models import OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
-
-
-def _resolve(t: Localizer, args: dict[str, Any]) -> dict[str, Any]:
-    """Arguments given as ``{"t": key}`` are themselves translated (a role's name, a status)."""
-    return {k: t(v["t"]) if isinstance(v, dict) and "t" in v else v for k, v in args.items()}
 
 
 class RateGate:
@@ -135,13 +131,12 @@ class OutboxSender:
     async def _deliver(self, message: OutboxMessage) -> None:
         t = self.translations.get(message.locale)
         status, error, delay = "sent", None, None
+        text = notification_text(t, message.text_key, message.args)
+        keyboard = notification_markup(t, message.buttons)
         try:
             with caller_waits():  # a 429 comes back at once: this chat waits, no other
-                await self.bot.send_message(
-                    message.chat_id,
-                    t(message.text_key, **_resolve(t, message.args)),
-                    reply_markup=notification_markup(t, message.buttons),
-                )
+                if not await self._edited(message, text, keyboard):
+                    await self.bot.send_message(message.chat_id, text, reply_markup=keyboard)
         except TelegramRetryAfter as exc:
             status, error, delay = "pending", str(exc), timedelta(seconds=exc.retry_after)
             self.gate.hold(message.chat_id, exc.retry_after)
@@ -165,6 +160,27 @@ class OutboxSender:
                 row.sent_at = utcnow()
             if delay is not None:
                 row.not_before = utcnow() + delay
+
+    async def _edited(
+        self, message: OutboxMessage, text: str, keyboard: InlineKeyboardMarkup | None
+    ) -> bool:
+        """Put the text into the message named by `edit_message_id`; False when there is none
+        or it can no longer be edited (deleted, too old), and a new message is needed."""
+        if message.edit_message_id is None:
+            return False
+        try:
+            await self.bot.edit_message_text(
+                text,
+                chat_id=message.chat_id,
+                message_id=message.edit_message_id,
+                reply_markup=keyboard,
+            )
+        except TelegramBadRequest as exc:
+            if "message is not modified" in exc.message:
+                return True  # it says so already (told before a restart, not recorded)
+            log.info("outbox %s: not edited (%s), sending it", message.id, exc.message)
+            return False
+        return True
 
     async def purge(self, older_than: timedelta = timedelta(days=30)) -> int:
         """Forget delivered notifications after a while (a scheduled job)."""

@@ -17,6 +17,7 @@ from services.facility import FacilityService
 from services.miners.import_store import ImportStore
 from services.miners.imports import ImportService
 from services.miners.service import MinerService
+from services.operations import OperationService
 from services.roles import RoleService
 from services.staff import StaffService
 from services.tasks.assets import AssetService
@@ -52,6 +53,7 @@ class Services:
     metered: MeteredImport
     watchers: WatcherService
     watcher_alerts: WatcherAlerts
+    operations: OperationService
 
     @classmethod
     def build(
@@ -68,6 +70,7 @@ class Services:
     ) -> Services:
         audit = AuditService(db)
         facility = FacilityService(db, clock=clock)
+        operations = OperationService(db, clock=clock)
         telemetry = TelemetryService(
             db,
             facility,
@@ -89,7 +92,7 @@ class Services:
             exports=ExportService(db, facility, directory=Path(data_dir) / "exports", clock=clock),
             miners=MinerService(db, facility, clock=clock),
             imports=ImportService(
-                db, facility, ImportStore(Path(data_dir) / "imports"), clock=clock
+                db, facility, ImportStore(Path(data_dir) / "imports"), operations, clock=clock
             ),
             telemetry=telemetry,
             energy=EnergyService(db, facility, clock=clock),
@@ -98,6 +101,7 @@ class Services:
             metered=MeteredImport(db, facility, Path(data_dir) / "metered", clock=clock),
             watchers=WatcherService(db, facility, telemetry, clock=clock),
             watcher_alerts=WatcherAlerts(db, facility, clock=clock),
+            operations=operations,
         )
         # watchers who opted in hear when their miners stop or come back
         built.telemetry.add_listener(built.watcher_alerts.on_cycle)

@@ -13,7 +13,9 @@ from services.actor import Actor
 from services.outbox import notify
 from storage.models import AuditEntry, Staff
 from tests.e2e.conftest import OWNER_ID, RunningBot, add_client, labels
+from tests.e2e.test_miners import FLEET, import_file, miners_list
 from tests.fakebotapi import FakeBotAPI, TelegramUser
+from tests.miner_files import xlsx
 
 ESCAPED = "<&>" * 42  # 126 characters that are 546 in HTML
 
@@ -206,3 +208,47 @@ async def test_one_chat_under_flood_control_does_not_hold_up_the_others(
     assert loop.time() - queued >= 4  # the owner's chat waited as long as Telegram said
     refused = [c for c in fake.calls_of("sendMessage") if c.params["chat_id"] == OWNER_ID]
     assert [c.status for c in refused] == [429, 429, 200]
+
+
+async def test_a_second_tap_on_apply_leaves_the_result_on_screen(
+    bot: RunningBot, fake: FakeBotAPI, owner: TelegramUser
+) -> None:
+    await add_client(owner, "Acme", "a@acme.com")
+    preview = await import_file(owner, xlsx(FLEET), "fleet.xlsx")
+    await owner.tap("Apply", message=preview, wait=False)
+    await owner.tap("Apply", message=preview)  # a double tap: both reach the bot
+    await fake.idle()
+    assert "Imported · fleet.xlsx" in preview.plain and "Added: 3" in preview.plain
+    answer = owner.last_answer() or {}
+    assert answer.get("text") == "✅ This import was applied already."
+    assert not answer.get("show_alert")  # a toast
+    assert "Miners (3)" in await miners_list(owner)
+
+
+async def test_a_second_tap_on_a_mass_edits_confirm_leaves_the_result_on_screen(
+    bot: RunningBot, fake: FakeBotAPI, owner: TelegramUser
+) -> None:
+    await add_client(owner, "Acme", "a@acme.com")
+    preview = await import_file(owner, xlsx(FLEET), "fleet.xlsx")
+    await owner.tap("Apply", message=preview)
+    await miners_list(owner)
+    await owner.tap("Select all 3")
+    await owner.tap("Actions (3)")
+    await owner.tap("Set payment status")
+    await owner.tap("🔴 unpaid")
+    confirm = owner.last
+    await owner.tap("Confirm", message=confirm, wait=False)
+    await owner.tap("Confirm", message=confirm)
+    await fake.idle()
+    assert "3 miners marked 🔴 unpaid." in confirm.plain, confirm.plain
+    answer = owner.last_answer() or {}
+    assert answer.get("text") == "✅ Already done." and not answer.get("show_alert")
+
+    # a Confirm of a form left with /menu is still "this step is over", as before
+    await owner.tap("Actions (3)", message=confirm)
+    await owner.tap("Set payment status")
+    await owner.tap("🟢 paid")
+    stale = owner.last
+    await owner.send("/menu")
+    await owner.tap("Confirm", message=stale)
+    assert "This step is over" in stale.plain
