@@ -21,3 +21,6 @@ operation-done-miners-edit = ✅ Saved: { $changed ->
    *[other] { $changed } miners changed.
 }
 open-miners-actions = 🛠 Selection
+
+## An export file whose sending a restart cut off, sent again
+reliability-export-sent-again = ↩️ Sent again: FarmDesk was restarted while sending this file, so you may have it twice.

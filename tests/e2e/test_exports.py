@@ -374,7 +374,9 @@ async def test_a_restart_during_an_export_ends_with_the_file_or_a_failure_messag
 
     note = await owner.wait_for(lambda m: f"export #{resumed} was ready" in m.plain)
     assert "being prepared again" in note.plain
-    book = workbook(fake, await document(owner, resumed))
+    file = await document(owner, resumed)
+    assert owner.messages().index(note) < owner.messages().index(file)  # the notice first
+    book = workbook(fake, file)
     assert book.sheetnames == ["Clients", "Miners"]
     failed = await owner.wait_for(lambda m: f"Export #{given_up} could not be made" in m.plain)
     assert "restarted while preparing it several times" in failed.plain

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from services.container import Services
+from storage.db import Database
 from tests.e2e.conftest import OWNER_ID
 from tests.e2e.process import BotProcess
 from tests.e2e.test_miners import FLEET, XLSX
@@ -87,3 +89,37 @@ async def test_a_kill_while_an_import_is_applied_or_read_ends_with_a_message(
     await owner.tap("Read the file again", message=reading, wait=False)
     await shows(owner, reading, "Import preview · again.xlsx")
     assert not [m for m in owner.messages() if "went wrong" in m.plain]
+
+
+async def test_a_kill_as_telegram_takes_an_export_file_sends_it_again_saying_so(
+    farm: BotProcess, fake: FakeBotAPI
+) -> None:
+    owner = fake.user(OWNER_ID, "Olga", last_name="Owner")
+    await owner.send("/start", wait=False)  # the owner is a member once the bot has seen them
+    await owner.wait_for(lambda m: "Choose an area" in m.plain, WAIT)
+    services = Services.build(Database(farm.database_url), owner_ids=[OWNER_ID])
+    try:
+        actor = await services.staff.resolve(OWNER_ID, "Olga Owner", None, "en")
+        assert actor is not None
+        await services.clients.add(
+            actor, name="Acme", email="ops@acme.io", manager_id=actor.staff_id
+        )
+        # Telegram takes the file, and the bot dies before it hears so
+        farm.kill_on("sendDocument", performed=True)
+        job = await services.exports.request(
+            actor, clients=None, kinds=["profile"], preset="last_7"
+        )
+    finally:
+        await services.db.close()
+    await farm.killed()
+    first = owner.last
+    assert first.document is not None and f"Export #{job.id}" in first.plain
+    await farm.start()
+
+    again = await owner.wait_for(lambda m: m.document is not None and m is not first, WAIT)
+    assert f"Export #{job.id}" in again.plain and "Sent again" in again.plain
+    assert again.document is not None and again.document["file_name"] == first.document["file_name"]
+    await fake.idle(quiet=1.0, timeout=WAIT)  # nothing more: no "not ready, it will follow"
+    after = owner.messages()[owner.messages().index(first) + 1 :]
+    assert after == [again], [m.describe() for m in after]
+    assert query(farm, f"SELECT status FROM export_jobs WHERE id = {job.id}") == [("done",)]
