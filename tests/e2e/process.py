@@ -33,6 +33,7 @@ class BotProcess:
         self.settings = settings
         self.process: asyncio.subprocess.Process | None = None
         self.outputs: list[str] = []  # what each run printed, once it ended
+        self.returncodes: list[int] = []  # how each run ended (-9: killed)
         self._log: Path | None = None
         self._killed: asyncio.Event | None = None
 
@@ -124,5 +125,7 @@ class BotProcess:
         assert self.process is not None and self._log is not None
         output = self._log.read_text(errors="replace")
         self.outputs.append(output)
+        assert self.process.returncode is not None, "collected before the process ended"
+        self.returncodes.append(self.process.returncode)
         self.process = None
         return output
