@@ -95,3 +95,24 @@ async def test_what_a_restart_interrupted_is_delivered_after_it(
     await owner.wait_for(lambda m: m.plain == "Your role is now Manager.")
     assert (await settled(bot, message_id)).status == "sent"
     assert len([m for m in owner.messages() if m.plain == "Your role is now Manager."]) == 1
+
+
+async def test_a_notice_can_go_into_a_message_or_else_arrives_as_a_new_one(
+    bot: RunningBot, fake: FakeBotAPI
+) -> None:
+    assert bot.app is not None
+    owner = fake.user(OWNER_ID, "Olga")
+    await owner.send("/menu")
+    screen = owner.last
+    await owner.send("/menu")
+    gone = owner.last
+    await bot.app.bot.delete_message(OWNER_ID, gone.message_id)
+    async with bot.app.db.write() as session:
+        staff = await session.scalar(select(Staff).where(Staff.telegram_id == OWNER_ID))
+        assert staff is not None
+        args = {"role": {"t": "role-manager"}}
+        notify(session, staff, "notify-role-changed", args=args, edit_message_id=screen.message_id)
+        notify(session, staff, "notify-role-changed", args=args, edit_message_id=gone.message_id)
+    await owner.wait_for(lambda m: m is screen and m.plain == "Your role is now Manager.")
+    new = await owner.wait_for(lambda m: m.plain == "Your role is now Manager." and m is not screen)
+    assert new.message_id > gone.message_id and not screen.buttons()
