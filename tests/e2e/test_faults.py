@@ -9,10 +9,9 @@ import logging
 import pytest
 
 from handlers.callbacks import AssetCb, ClientCb, LogCb, MinerCb
-from services.actor import Actor
 from services.outbox import notify
 from storage.models import AuditEntry, Staff
-from tests.e2e.conftest import OWNER_ID, RunningBot, add_client, labels
+from tests.e2e.conftest import OWNER_ID, RunningBot, add_client, labels, owner_actor
 from tests.e2e.test_miners import FLEET, import_file, miners_list
 from tests.fakebotapi import FakeBotAPI, TelegramUser
 from tests.miner_files import xlsx
@@ -20,19 +19,12 @@ from tests.miner_files import xlsx
 ESCAPED = "<&>" * 42  # 126 characters that are 546 in HTML
 
 
-async def _owner(bot: RunningBot) -> Actor:
-    assert bot.app is not None
-    actor = await bot.app.services.staff.resolve(OWNER_ID, "Olga Owner", "olga", "en")
-    assert actor is not None
-    return actor
-
-
 async def test_a_log_page_longer_in_html_than_telegram_allows_opens_and_pages(
     bot: RunningBot, fake: FakeBotAPI, owner: TelegramUser
 ) -> None:
     await add_client(owner, ESCAPED, "evil@example.com")
     assert bot.app is not None
-    clients, actor = bot.app.services.clients, await _owner(bot)
+    clients, actor = bot.app.services.clients, await owner_actor(bot)
     for n in range(12):  # each entry: the name old → new, 80 characters each side
         card = await clients.card(actor, 1)
         await clients.edit(actor, 1, "name", f"{n}{ESCAPED}", expected_version=card.version)
@@ -55,7 +47,7 @@ async def test_a_page_over_the_visible_limit_is_cut_between_entries(
 ) -> None:
     await add_client(owner, "Acme", "ops@acme.io")
     assert bot.app is not None
-    actor = await _owner(bot)
+    actor = await owner_actor(bot)
     async with bot.app.db.write() as session:
         for _ in range(8):  # entries of about 1,500 characters once parsed (emoji count twice)
             session.add(
