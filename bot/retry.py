@@ -3,10 +3,11 @@
 Telegram answers 429 with `retry_after` when the bot sends too fast to a chat (or overall). The
 request is sent again after that wait, as many times as it takes: a member is never left without
 the answer to what they did. Two exceptions: a button's answer (useless late: Telegram forgets
-the query) and polling (it has its own back-off). A wait that would pass `max_wait` for a new
-message answering a button is shortened: the answer is put into the message the button was on
-(an edit), which is where the member is looking. Senders that keep their own queue (the outbox)
-run inside `caller_waits()`: they get the 429 at once and reschedule, holding up no one else.
+the query; an alert in it comes as a message instead) and polling (it has its own back-off). A
+wait that would pass `max_wait` for a new message answering a button is shortened: the answer is
+put into the message the button was on (an edit), which is where the member is looking. Senders
+that keep their own queue (the outbox) run inside `caller_waits()`: they get the 429 at once and
+reschedule, holding up no one else.
 """
 
 from __future__ import annotations
@@ -82,7 +83,11 @@ class RetryAfterMiddleware(BaseRequestMiddleware):
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as exc:
-                if isinstance(method, _NOT_RETRIED) or _caller_waits.get():
+                if _caller_waits.get():
+                    raise
+                if isinstance(method, AnswerCallbackQuery):
+                    return await self._alert_as_message(make_request, bot, method, exc)
+                if isinstance(method, _NOT_RETRIED):
                     raise
                 wait = float(exc.retry_after)
                 if waited + wait > self.max_wait:
@@ -92,6 +97,23 @@ class RetryAfterMiddleware(BaseRequestMiddleware):
                 log.warning("%s: flood control, sending again in %s s", method.__api_method__, wait)
                 await asyncio.sleep(wait)
                 waited += wait
+
+    async def _alert_as_message(
+        self,
+        make_request: NextRequestMiddlewareType[Any],
+        bot: Bot,
+        method: AnswerCallbackQuery,
+        refused: TelegramRetryAfter,
+    ) -> bool:
+        """A button's alert (an error the member must read) refused by flood control arrives
+        as a message in the chat of the tapped message; a toast is let go."""
+        screen = _screen.get()
+        if not method.show_alert or not method.text or screen is None:
+            raise refused
+        log.warning("flood control: a button's alert is sent as a message")
+        alert = SendMessage(chat_id=screen[0], text=method.text, parse_mode=None)
+        await self(make_request, bot, alert)
+        return True
 
 
 async def _into_screen(

@@ -244,3 +244,12 @@ async def test_a_second_tap_on_a_mass_edits_confirm_leaves_the_result_on_screen(
     await owner.send("/menu")
     await owner.tap("Confirm", message=stale)
     assert "This step is over" in stale.plain
+
+
+async def test_a_buttons_alert_refused_by_flood_control_arrives_as_a_message(
+    bot: RunningBot, fake: FakeBotAPI, owner: TelegramUser
+) -> None:
+    await owner.send("/menu")
+    fake.fail_next("answerCallbackQuery", retry_after=5)
+    await owner.tap_data(LogCb(cat="nosuch").pack())  # an outdated button: an alert
+    assert owner.last.plain == "This button is outdated. Open the menu again with /menu."
