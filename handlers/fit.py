@@ -46,7 +46,7 @@ class _Cut:
 
 def fit(text: str, limit: int = MAX_TEXT) -> str:
     """`text` unchanged when it fits, else cut as described above, with "…" at the end."""
-    if visible_length(text) <= limit:
+    if units(text) <= limit or visible_length(text) <= limit:  # markup only ever shrinks
         return text
     budget = limit - units(MORE)
     shown = 0
