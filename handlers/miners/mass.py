@@ -45,7 +45,7 @@ CONFIRMS = frozenset({"mcy", "mpy", "msy"})
 EDIT = "miners.edit"  # a confirmed mass edit is an operation (services/operations.py)
 
 
-def _confirm_button(t: Localizer, action: str) -> Any:
+def confirm_button(t: Localizer, action: str) -> Any:
     """Confirm of a mass edit: `arg` names this confirm screen, so that the edit it confirms
     happens once however often it is tapped."""
     return button(t("miners-confirm"), MinerCb(action=action, arg=secrets.token_hex(4)).pack())
@@ -181,7 +181,7 @@ def _outcome_rows(t: Localizer, back: str, *, confirm: str | None) -> list[list[
     the choice before, and the actions screen."""
     rows = []
     if confirm:
-        rows.append([_confirm_button(t, confirm)])
+        rows.append([confirm_button(t, confirm)])
     rows.append(
         [
             button(t("back"), MinerCb(action=back).pack()),
