@@ -343,7 +343,8 @@ class ExportService:
             await asyncio.sleep(0.2)
 
     async def record_part(self, job_id: int, index: int, file_id: str | None) -> None:
-        """Part `index` is being sent (`file_id` None), or Telegram took it (its file id)."""
+        """Part `index` is being sent (`file_id` None), or Telegram took it (its file id): once
+        every part is taken, the job is done in the same write."""
         async with self.db.write() as session:
             job = await session.get(ExportJob, job_id)
             if job is None or not job.parts or not 0 <= index < len(job.parts):
@@ -354,6 +355,8 @@ class ExportService:
             else:
                 parts[index]["state"], parts[index]["file_id"] = "sent", file_id
             job.parts = parts
+            if job.status == "running" and all(p.get("state") == "sent" for p in parts):
+                job.status, job.finished_at = "done", self.clock()
 
     async def claim_next(self) -> ExportView | None:
         """Take the oldest queued job: it is running from now on."""
