@@ -36,6 +36,7 @@ def notify(
         args=args,
         buttons=buttons,
         dedup_key=dedup_key,
+        edit_message_id=edit_message_id,
     )
 
 
@@ -48,6 +49,7 @@ def queue(
     args: dict[str, Any] | None = None,
     buttons: list[dict[str, Any]] | None = None,
     dedup_key: str | None = None,
+    edit_message_id: int | None = None,
 ) -> None:
     """Queue a message to any private chat (a watcher's too, who is no staff member)."""
     session.add(

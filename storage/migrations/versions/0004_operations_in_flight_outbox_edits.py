@@ -1,7 +1,7 @@
 """operations in flight, outbox edits
 
 Revision ID: 0004
-Revises: 0005
+Revises: 0008
 Create Date: 2026-12-04 23:12:57.134080
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0005"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
