@@ -1,8 +1,11 @@
 """Delivers queued notifications under Telegram's limits; what a restart cuts off goes after it.
 
-Limits: about 25 messages a second overall and one a second per chat. A 429 puts the message back
-with Telegram's `retry_after`; a chat that blocked the bot is marked and skipped; server and
-network errors are retried with back-off, then given up and logged.
+Limits: about 25 messages a second overall and one a second per chat. Each round takes the oldest
+pending message of every chat (so a chat's messages keep their order) and sends those that are
+due to chats that are ready, side by side: a chat under flood control waits for its own
+`retry_after` (the message goes back with `not_before`) and holds up no other chat. A chat that
+blocked the bot is marked and skipped; server and network errors are retried with back-off,
+then given up and logged.
 """
 
 from __future__ import annotations
@@ -22,20 +25,17 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from sqlalchemy import CursorResult, delete, select
+from aiogram.types import InlineKeyboardMarkup
+from sqlalchemy import CursorResult, delete, func, select
 
-from handlers.notifications import notification_markup
-from locales import Localizer, Translations
+from bot.retry import caller_waits
+from handlers.notifications import notification_markup, notification_text
+from locales import Translations
 from storage.db import Database
 from storage.models import OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
-
-
-def _resolve(t: Localizer, args: dict[str, Any]) -> dict[str, Any]:
-    """Arguments given as ``{"t": key}`` are themselves translated (a role's name, a status)."""
-    return {k: t(v["t"]) if isinstance(v, dict) and "t" in v else v for k, v in args.items()}
 
 
 class RateGate:
@@ -49,6 +49,11 @@ class RateGate:
 
     def chat_ready(self, chat_id: int) -> bool:
         return self._next_chat.get(chat_id, 0.0) <= time.monotonic()
+
+    def hold(self, chat_id: int, seconds: float) -> None:
+        """Telegram asked to wait before writing to this chat again (flood control)."""
+        until = time.monotonic() + seconds
+        self._next_chat[chat_id] = max(self._next_chat.get(chat_id, 0.0), until)
 
     async def wait(self, chat_id: int) -> None:
         now = time.monotonic()
@@ -97,32 +102,44 @@ class OutboxSender:
                 await asyncio.sleep(self.poll_interval)
 
     async def deliver_due(self, limit: int = 50) -> int:
-        """Send what is due now; returns how many messages were handled."""
+        """Send what is due now (one message per chat, chats side by side); returns how many
+        messages were handled."""
+        now = utcnow()
         async with self.db.read() as session:
-            due = (
+            oldest = (
+                select(func.min(OutboxMessage.id))
+                .where(OutboxMessage.status == "pending")
+                .group_by(OutboxMessage.chat_id)
+            )
+            heads = (
                 await session.scalars(
                     select(OutboxMessage)
-                    .where(OutboxMessage.status == "pending", OutboxMessage.not_before <= utcnow())
+                    .where(OutboxMessage.id.in_(oldest), OutboxMessage.not_before <= now)
                     .order_by(OutboxMessage.id)
-                    .limit(limit)
                 )
             ).all()
-        for message in due:
-            await self.gate.wait(message.chat_id)
-            await self._deliver(message)
-        return len(due)
+        ready = [m for m in heads if self.gate.chat_ready(m.chat_id)][:limit]
+        sends = []
+        for message in ready:
+            await self.gate.wait(message.chat_id)  # the overall rate; the chat itself is ready
+            sends.append(asyncio.create_task(self._deliver(message)))
+        for outcome in await asyncio.gather(*sends, return_exceptions=True):
+            if isinstance(outcome, Exception):
+                log.error("outbox: a delivery failed", exc_info=outcome)
+        return len(ready)
 
     async def _deliver(self, message: OutboxMessage) -> None:
         t = self.translations.get(message.locale)
         status, error, delay = "sent", None, None
+        text = notification_text(t, message.text_key, message.args)
+        keyboard = notification_markup(t, message.buttons)
         try:
-            await self.bot.send_message(
-                message.chat_id,
-                t(message.text_key, **_resolve(t, message.args)),
-                reply_markup=notification_markup(t, message.buttons),
-            )
+            with caller_waits():  # a 429 comes back at once: this chat waits, no other
+                if not await self._edited(message, text, keyboard):
+                    await self.bot.send_message(message.chat_id, text, reply_markup=keyboard)
         except TelegramRetryAfter as exc:
             status, error, delay = "pending", str(exc), timedelta(seconds=exc.retry_after)
+            self.gate.hold(message.chat_id, exc.retry_after)
         except TelegramForbiddenError as exc:
             status, error = "blocked", str(exc)
         except TelegramBadRequest as exc:
@@ -143,6 +160,27 @@ class OutboxSender:
                 row.sent_at = utcnow()
             if delay is not None:
                 row.not_before = utcnow() + delay
+
+    async def _edited(
+        self, message: OutboxMessage, text: str, keyboard: InlineKeyboardMarkup | None
+    ) -> bool:
+        """Put the text into the message named by `edit_message_id`; False when there is none
+        or it can no longer be edited (deleted, too old), and a new message is needed."""
+        if message.edit_message_id is None:
+            return False
+        try:
+            await self.bot.edit_message_text(
+                text,
+                chat_id=message.chat_id,
+                message_id=message.edit_message_id,
+                reply_markup=keyboard,
+            )
+        except TelegramBadRequest as exc:
+            if "message is not modified" in exc.message:
+                return True  # it says so already (told before a restart, not recorded)
+            log.info("outbox %s: not edited (%s), sending it", message.id, exc.message)
+            return False
+        return True
 
     async def purge(self, older_than: timedelta = timedelta(days=30)) -> int:
         """Forget delivered notifications after a while (a scheduled job)."""

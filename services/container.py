@@ -19,6 +19,7 @@ from services.facility import FacilityService
 from services.miners.import_store import ImportStore
 from services.miners.imports import ImportService
 from services.miners.service import MinerService
+from services.operations import OperationService
 from services.roles import RoleService
 from services.staff import StaffService
 from services.tasks.assets import AssetService
@@ -56,6 +57,7 @@ class Services:
     watcher_alerts: WatcherAlerts
     client_merge: MergeService
     client_archive: ArchiveService
+    operations: OperationService
 
     @classmethod
     def build(
@@ -72,6 +74,7 @@ class Services:
     ) -> Services:
         audit = AuditService(db)
         facility = FacilityService(db, clock=clock)
+        operations = OperationService(db, clock=clock)
         telemetry = TelemetryService(
             db,
             facility,
@@ -94,7 +97,7 @@ class Services:
             exports=ExportService(db, facility, directory=Path(data_dir) / "exports", clock=clock),
             miners=MinerService(db, facility, clock=clock),
             imports=ImportService(
-                db, facility, ImportStore(Path(data_dir) / "imports"), clock=clock
+                db, facility, ImportStore(Path(data_dir) / "imports"), operations, clock=clock
             ),
             telemetry=telemetry,
             energy=EnergyService(db, facility, clock=clock),
@@ -105,6 +108,7 @@ class Services:
             watcher_alerts=WatcherAlerts(db, facility, clock=clock),
             client_merge=MergeService(db, facility, watchers, clock=clock),
             client_archive=ArchiveService(db, facility, watchers, clock=clock),
+            operations=operations,
         )
         # watchers who opted in hear when their miners stop or come back
         built.telemetry.add_listener(built.watcher_alerts.on_cycle)

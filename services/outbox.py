@@ -21,8 +21,11 @@ def notify(
     args: dict[str, Any] | None = None,
     buttons: list[dict[str, Any]] | None = None,
     dedup_key: str | None = None,
+    edit_message_id: int | None = None,
 ) -> None:
-    """Queue a message to one staff member (nothing is queued for a deactivated member)."""
+    """Queue a message to one staff member (nothing is queued for a deactivated member).
+    With `edit_message_id`, the text goes into that message of theirs (a new one if it can no
+    longer be edited)."""
     if not recipient.is_active:
         return
     queue(
@@ -33,6 +36,7 @@ def notify(
         args=args,
         buttons=buttons,
         dedup_key=dedup_key,
+        edit_message_id=edit_message_id,
     )
 
 
@@ -45,6 +49,7 @@ def queue(
     args: dict[str, Any] | None = None,
     buttons: list[dict[str, Any]] | None = None,
     dedup_key: str | None = None,
+    edit_message_id: int | None = None,
 ) -> None:
     """Queue a message to any private chat (a watcher's too, who is no staff member)."""
     session.add(
@@ -55,5 +60,6 @@ def queue(
             args=args or {},
             buttons=buttons,
             dedup_key=dedup_key,
+            edit_message_id=edit_message_id,
         )
     )
