@@ -3,12 +3,18 @@
 Limits: about 25 messages a second overall and one a second per chat. A 429 puts the message back
 with Telegram's `retry_after`; a chat that blocked the bot is marked and skipped; server and
 network errors are retried with back-off, then given up and logged.
+
+Each message sent has its Telegram message id recorded, so a later row can edit it (`edit_of`,
+alerts): an edit waits while the message it changes is still waiting, and becomes a new message
+when that one can no longer be edited (deleted, too old) or was never delivered; later edits
+then change the new one.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import logging
 import time
 from datetime import timedelta
@@ -22,10 +28,11 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy import CursorResult, delete, select
 
 from handlers.notifications import notification_markup
-from locales import Localizer, Translations
+from locales import Html, Localizer, Translations
 from storage.db import Database
 from storage.models import OutboxMessage, utcnow
 
@@ -34,8 +41,22 @@ MAX_ATTEMPTS = 8
 
 
 def _resolve(t: Localizer, args: dict[str, Any]) -> dict[str, Any]:
-    """Arguments given as ``{"t": key}`` are themselves translated (a role's name, a status)."""
-    return {k: t(v["t"]) if isinstance(v, dict) and "t" in v else v for k, v in args.items()}
+    """Arguments given as ``{"t": key}`` are themselves translated (a role's name, a status),
+    with arguments of their own as ``{"t": key, "a": {...}}``; a list of those is one line each
+    (a digest's clients)."""
+    return {k: _piece(t, v) for k, v in args.items()}
+
+
+def _piece(t: Localizer, value: Any) -> Any:
+    if isinstance(value, dict) and "t" in value:
+        return Html(t(value["t"], **value.get("a", {})))
+    if isinstance(value, list):
+        return Html(
+            "\n".join(
+                str(_piece(t, v)) if isinstance(v, dict) else html.escape(str(v)) for v in value
+            )
+        )
+    return value
 
 
 class RateGate:
@@ -112,15 +133,40 @@ class OutboxSender:
             await self._deliver(message)
         return len(due)
 
+    async def _target(self, message: OutboxMessage) -> tuple[str, int | None]:
+        """For an edit: ("wait", None) while the original is still to be sent, ("edit", id) to
+        change the message it put in the chat, ("send", None) when there is none to change."""
+        if message.edit_of is None:
+            return "send", None
+        async with self.db.read() as session:
+            original = await session.get(OutboxMessage, message.edit_of)
+        if original is None or original.chat_id != message.chat_id:
+            return "send", None
+        if original.message_id is not None:
+            return "edit", original.message_id
+        if original.status == "pending":
+            return "wait", None
+        return "send", None
+
     async def _deliver(self, message: OutboxMessage) -> None:
         t = self.translations.get(message.locale)
         status, error, delay = "sent", None, None
+        action, target = await self._target(message)
+        if action == "wait":
+            async with self.db.write() as session:
+                row = await session.get(OutboxMessage, message.id)
+                if row is not None and row.status == "pending":
+                    row.not_before = utcnow() + timedelta(seconds=1)
+            return
+        text = t(message.text_key, **_resolve(t, message.args))
+        keyboard = notification_markup(t, message.buttons)
+        sent_id: int | None = None
         try:
-            await self.bot.send_message(
-                message.chat_id,
-                t(message.text_key, **_resolve(t, message.args)),
-                reply_markup=notification_markup(t, message.buttons),
-            )
+            if target is not None:
+                sent_id = await self._edit(message, target, text, keyboard)
+            if sent_id is None:
+                sent = await self.bot.send_message(message.chat_id, text, reply_markup=keyboard)
+                sent_id = sent.message_id
         except TelegramRetryAfter as exc:
             status, error, delay = "pending", str(exc), timedelta(seconds=exc.retry_after)
         except TelegramForbiddenError as exc:
@@ -141,8 +187,34 @@ class OutboxSender:
             row.attempts += 1
             if status == "sent":
                 row.sent_at = utcnow()
+                row.message_id = sent_id
+                if row.edit_of is not None and sent_id != target:
+                    # a new message instead of an edit: later edits change this one
+                    original = await session.get(OutboxMessage, row.edit_of)
+                    if original is not None:
+                        original.message_id = sent_id
             if delay is not None:
                 row.not_before = utcnow() + delay
+
+    async def _edit(
+        self,
+        message: OutboxMessage,
+        message_id: int,
+        text: str,
+        keyboard: InlineKeyboardMarkup | None,
+    ) -> int | None:
+        """Put the text into the chat's message `message_id`; None when it can no longer be
+        edited and a new message is needed."""
+        try:
+            await self.bot.edit_message_text(
+                text, chat_id=message.chat_id, message_id=message_id, reply_markup=keyboard
+            )
+        except TelegramBadRequest as exc:
+            if "message is not modified" in exc.message:
+                return message_id  # it says so already (edited before a restart)
+            log.info("outbox %s: not edited (%s), sending it", message.id, exc.message)
+            return None
+        return message_id
 
     async def purge(self, older_than: timedelta = timedelta(days=30)) -> int:
         """Forget delivered notifications after a while (a scheduled job)."""

@@ -1,12 +1,16 @@
-"""Buttons of queued notifications: what a service names ("open client 5") as callback data."""
+"""Buttons of queued notifications: what a service names ("open client 5", "acknowledge alert
+7") as callback data.
+
+A spec is a dict, one button a row, or a list of dicts, one row of buttons (alerts).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from handlers.callbacks import BillCb, ClientCb, ExportCb, StaffCb, TaskCb, WatchCb
+from handlers.callbacks import AlertCb, BillCb, ClientCb, ExportCb, StaffCb, TaskCb, WatchCb
 from handlers.render import button, markup
 from locales import Localizer
 
@@ -21,14 +25,27 @@ _OPENERS = {
     "miners-paid": lambda i: BillCb(action="paidm", id=i).pack(),
     "watch": lambda i: WatchCb(action="view", link=i).pack(),  # a watcher's view (not staff)
 }
+_ALERT_ACTIONS = frozenset({"ack", "sz", "task", "miners"})
 
 
-def notification_markup(
-    t: Localizer, specs: list[dict[str, Any]] | None
-) -> InlineKeyboardMarkup | None:
+def _button(t: Localizer, spec: dict[str, Any]) -> InlineKeyboardButton | None:
+    opener = _OPENERS.get(str(spec.get("open")))
+    if opener is not None:
+        label = str(spec["label"])[:48] if spec.get("label") else t(f"open-{spec['open']}")
+        return button(label, opener(int(spec["id"])))
+    action = str(spec.get("alert"))
+    if action in _ALERT_ACTIONS:
+        value = str(spec.get("v") or "")
+        label = t(f"alert-button-{action}" + (f"-{value}" if value else ""))
+        return button(label, AlertCb(action=action, id=int(spec["id"]), value=value).pack())
+    return None
+
+
+def notification_markup(t: Localizer, specs: list[Any] | None) -> InlineKeyboardMarkup | None:
     rows = []
     for spec in specs or []:
-        opener = _OPENERS.get(str(spec.get("open")))
-        if opener is not None:
-            rows.append([button(t(f"open-{spec['open']}"), opener(int(spec["id"])))])
+        group = spec if isinstance(spec, list) else [spec]
+        row = [b for b in (_button(t, s) for s in group if isinstance(s, dict)) if b is not None]
+        if row:
+            rows.append(row)
     return markup(rows) if rows else None

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from services.alerts.service import AlertService
 from services.audit import AuditService
 from services.bills.metered import MeteredImport
 from services.bills.monthly import MonthlyRun
@@ -52,6 +53,7 @@ class Services:
     metered: MeteredImport
     watchers: WatcherService
     watcher_alerts: WatcherAlerts
+    alerts: AlertService
 
     @classmethod
     def build(
@@ -98,9 +100,12 @@ class Services:
             metered=MeteredImport(db, facility, Path(data_dir) / "metered", clock=clock),
             watchers=WatcherService(db, facility, telemetry, clock=clock),
             watcher_alerts=WatcherAlerts(db, facility, clock=clock),
+            alerts=AlertService(db, facility, clock=clock),
         )
         # watchers who opted in hear when their miners stop or come back
         built.telemetry.add_listener(built.watcher_alerts.on_cycle)
+        # alerts: the rules are evaluated after every poll cycle
+        built.telemetry.add_listener(built.alerts.engine.on_cycle)
         return built
 
     async def prepare(self, timezone: str) -> None:
@@ -109,3 +114,4 @@ class Services:
         await self.staff.sync_owners()
         await self.facility.ensure_defaults(timezone)
         await self.task_managers.ensure_defaults()
+        await self.alerts.ensure_defaults()
