@@ -178,7 +178,10 @@ def router() -> Router:
             await notifications_screen(query, actor, t, services)
             return
         await state.set_state(AlertForm.quiet)
-        options = [(f"{hhmm(a)}–{hhmm(b)}", f"{hhmm(a)}-{hhmm(b)}") for a, b in QUIET_CHOICES]
+        options = [
+            (f"{hhmm(a)}–{hhmm(b)}", f"{hhmm(a)}-{hhmm(b)}".replace(":", ""))
+            for a, b in QUIET_CHOICES
+        ]
         options.append((t("alert-quiet-none"), "off"))
         await _choices(query, t, t("alert-ask-quiet"), options, "quiet", "show")
 
@@ -203,7 +206,7 @@ def router() -> Router:
             await notifications_screen(query, actor, t, services)
             return
         await state.set_state(AlertForm.digest_at)
-        options = [(hhmm(m), hhmm(m)) for m in DIGEST_CHOICES]
+        options = [(hhmm(m), hhmm(m).replace(":", "")) for m in DIGEST_CHOICES]
         if prefs.digest:
             options.append((t("alert-digest-none"), "off"))
         await _choices(query, t, t("alert-ask-digest"), options, "digest", "show")

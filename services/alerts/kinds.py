@@ -96,7 +96,9 @@ def hhmm(minutes: int) -> str:
 
 def parse_hhmm(text: str) -> int | None:
     """ "22:00", "7", "07.30" → minutes of the day; None if it is not a time."""
-    cleaned = text.strip().replace(".", ":").replace("-", ":")
+    cleaned = text.strip().replace(".", ":")
+    if cleaned.isdigit() and len(cleaned) == 4:  # "0700", as buttons carry it
+        cleaned = f"{cleaned[:2]}:{cleaned[2:]}"
     hours, _, minutes = cleaned.partition(":")
     if not hours.isdigit() or (minutes and not minutes.isdigit()):
         return None
