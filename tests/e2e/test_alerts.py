@@ -5,7 +5,7 @@ them with the buttons on the message."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -85,7 +85,7 @@ async def owner_actor(bot: RunningBot) -> Actor:
 
 
 async def import_miners(
-    owner: TelegramUser, fakes: list[tuple[FakeMiner, str | None]], name: str = "fleet.xlsx"
+    owner: TelegramUser, fakes: Sequence[tuple[FakeMiner, str | None]], name: str = "fleet.xlsx"
 ) -> None:
     rows = [HEADER] + [
         [f.ip, None, f"SN{f.ip.replace('.', '')}", "Whatsminer M30S+", email, 3250, "yes"]
