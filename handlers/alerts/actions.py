@@ -13,7 +13,6 @@ from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from handlers.callbacks import AlertCb
-from handlers.miners.browse import miners_list, save_filter
 from handlers.tasks import form
 from locales import Localizer
 from services.actor import Actor
@@ -105,6 +104,10 @@ def router() -> Router:
         services: Services,
         state: FSMContext,
     ) -> None:
+        # imported here: the Miners list imports the Clients area, which imports Billing,
+        # which imports the Miners list (a cycle that only this late import keeps out)
+        from handlers.miners.browse import miners_list, save_filter
+
         alert_id = await services.alerts.miners_of(actor, callback_data.id)
         await state.set_state(None)
         await save_filter(state, MinerFilter(alert=alert_id))

@@ -194,6 +194,8 @@ async def test_a_burst_is_one_message_per_client_acted_on_from_the_message(
     await tom.tap("High")
     await tom.tap("No due date")
     await tom.tap("Assign to me")
+    await tom.tap("Skip")  # no description
+    assert "“Cost”" in tom.last.plain  # the board's own optional field is still asked
     await tom.tap("Skip")
     confirm = tom.last.plain
     for line in (
