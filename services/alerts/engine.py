@@ -263,10 +263,11 @@ class AlertEngine:
                 manager,
                 in_incident=alert.incident_id is not None,
             )
-            recipients += [
-                Recipient(chat, locale, None, frozenset(), Prefs())
-                for chat, locale in watchers.get(alert.client_id or 0, [])
-            ]
+            if alert.kind == "offline":  # a watcher hears of offline miners and their recovery
+                recipients += [
+                    Recipient(chat, locale, None, frozenset(), Prefs())
+                    for chat, locale in watchers.get(alert.client_id or 0, [])
+                ]
             await messenger.announce(alert, shown[alert.id], recipients)
         opened_ids = {a.id for a in opened}
         later = [a for a in involved if a.id not in opened_ids]
