@@ -243,8 +243,8 @@ class Messenger:
         """The first message of an alert to each recipient (quiet hours respected)."""
         args = message_args(alert, shown, self.zone)
         kind = alert.kind
-        for r in recipients:
-            row = outbox.queue(
+        rows = [
+            outbox.queue(
                 self.session,
                 r.chat_id,
                 r.locale,
@@ -254,7 +254,10 @@ class Messenger:
                 dedup_key=f"alert-{alert.id}-{r.chat_id}",
                 not_before=r.prefs.hold_for(kind, self.now, self.zone),
             )
-            await self.session.flush()
+            for r in recipients
+        ]
+        await self.session.flush()  # the rows' ids, for the deliveries
+        for r, row in zip(recipients, rows, strict=True):
             self.session.add(
                 AlertDelivery(
                     alert_id=alert.id,
@@ -264,7 +267,7 @@ class Messenger:
                     locale=r.locale,
                 )
             )
-            self.queued += 1
+        self.queued += len(rows)
 
     async def update(
         self, alert: Alert, shown: Shown, delivered: Sequence[tuple[AlertDelivery, Recipient]]

@@ -407,14 +407,20 @@ class AlertService:
         minute = local.hour * 60 + local.minute
         sent = 0
         async with self.db.write() as session:
-            for staff, settings in await repo.digest_members(session, today):
-                if minute < settings.digest_at:
-                    continue
+            wanting = [
+                (staff, settings)
+                for staff, settings in await repo.digest_members(session, today)
+                if minute >= settings.digest_at
+            ]
+            if not wanting:
+                return 0
+            members = {m.staff.id: m for m in await repo.members(session)}
+            for staff, settings in wanting:
                 settings.digest_on = today
-                members = [m for m in await repo.members(session) if m.staff.id == staff.id]
-                if not members:
+                member = members.get(staff.id)
+                if member is None:
                     continue
-                clients = await self._digest_clients(session, members[0], now, today)
+                clients = await self._digest_clients(session, member, now, today)
                 key, args, buttons = _digest_message(clients, today.isoformat())
                 outbox.notify(
                     session,

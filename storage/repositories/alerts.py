@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, func, insert, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -28,6 +28,7 @@ from storage.models import (
 )
 
 PROBLEM_STATUSES = ("offline", "hanged", "lowhash")
+_alert_miners = cast(Table, AlertMiner.__table__)
 STEP = 500  # ids per IN (...) list
 
 
@@ -150,12 +151,17 @@ async def recover(
                     )
                 )
             ).all()
-            for alert_id, miner_id in found:
-                touched.add(alert_id)
+            pairs_found = [{"a": a, "m": m} for a, m in found]
+            touched |= {p["a"] for p in pairs_found}
+            if pairs_found:
                 await session.execute(
-                    update(AlertMiner)
-                    .where(AlertMiner.alert_id == alert_id, AlertMiner.miner_id == miner_id)
-                    .values(recovered_at=at)
+                    update(_alert_miners)
+                    .where(
+                        _alert_miners.c.alert_id == bindparam("a"),
+                        _alert_miners.c.miner_id == bindparam("m"),
+                    )
+                    .values(recovered_at=at),
+                    pairs_found,
                 )
     return touched
 
@@ -417,7 +423,7 @@ async def add_alert_miners(
 ) -> None:
     if miner_ids:
         await session.execute(
-            insert(cast(Table, AlertMiner.__table__)),
+            insert(_alert_miners),
             [{"alert_id": alert_id, "miner_id": m, "added_at": at} for m in sorted(miner_ids)],
         )
 
