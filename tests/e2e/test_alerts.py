@@ -313,3 +313,53 @@ async def test_quiet_hours_hold_back_lowhash_and_let_hot_through(
         ).one()
     # held until 07:00 Moscow time (04:00 UTC) the next morning
     assert held.not_before == datetime(2026, 12, 6, 4, 0, tzinfo=UTC)
+
+
+async def test_snooze_the_area_filters_and_the_digest_in_the_chat(
+    bot: RunningBot, fake: FakeBotAPI, owner: TelegramUser, fleet: FakeFleet
+) -> None:
+    clock = Clock(datetime(2026, 12, 5, 5, 0, tzinfo=UTC))  # 08:00 facility time
+    use_clock(bot, clock)
+    await add_client(owner, "Acme & Sons", "a@acme.com")
+    down = [await fleet.add(Mode.HEALTHY) for _ in range(2)]
+    slow = await fleet.add(Mode.LOWHASH)
+    fine = [await fleet.add(Mode.HEALTHY) for _ in range(3)]
+    await import_miners(owner, [(f, "a@acme.com") for f in (*down, slow, *fine)])
+    await cycle(bot, clock)
+    for f in down:
+        fleet.set_mode(f.ip, Mode.OFFLINE)
+    await cycle(bot, clock)
+    await cycle(bot, clock)
+    await cycle(bot, clock, minutes=11)
+    await delivered(bot)
+    offline = alerts_in(owner, "Acme & Sons · 2 miners offline")
+    assert len(offline) == 1 and len(alerts_in(owner, "1 miner on low hashrate")) == 1
+
+    await owner.tap("4 h", message=offline[0])
+    assert owner.last_answer()["text"].startswith("Snoozed until ")
+    snoozed = await owner.wait_for(lambda m: "Snoozed by Olga" in m.plain)
+    assert "Until tomorrow" in " ".join(t for t, _ in snoozed.buttons())
+
+    await owner.send("/menu")
+    await owner.tap("Alerts")
+    assert "Alerts (2)" in owner.last.plain
+    await owner.tap("Kind")
+    await owner.tap("🟡 Lowhash")
+    area = owner.last.plain
+    assert "Alerts (1)" in area and "low hashrate" in area and "offline" not in area
+    await owner.tap("Clear filters")
+    assert "Alerts (2)" in owner.last.plain
+
+    await owner.send("/menu")
+    await owner.tap("Settings")
+    await owner.tap("Notifications")
+    await owner.tap("Digest")
+    await owner.tap("09:00")
+    assert "Daily digest at 09:00" in owner.last.plain
+    clock.move(minutes=50)  # 09:04 facility time
+    assert await bot.app.services.alerts.send_digests() == 1
+    await delivered(bot)
+    digest = await owner.wait_for(lambda m: "Digest for 2026-12-05" in m.plain)
+    # every miner's first reading today counts as a change of status (from unknown)
+    assert "Acme & Sons: 🔁 6 · 🚨 2 · 📋 0 · ⏰ 0" in digest.plain
+    assert [t for t, _ in digest.buttons()] == ["Acme & Sons"]
