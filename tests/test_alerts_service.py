@@ -4,7 +4,6 @@ product's other events."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
@@ -14,23 +13,12 @@ from services.actor import Actor
 from services.alerts.rails import tell
 from services.container import Services
 from services.errors import Conflict, Invalid, NotFound, PermissionDenied
-from services.telemetry.miner_api import PyasicRsApi
 from storage.models import Alert, OutboxMessage, Staff
 from tests.conftest import Clock, join
 from tests.fakefleet import FakeFleet, Mode
-from tests.test_telemetry_service import add_client, add_miners
+from tests.test_telemetry_service import add_client, add_miners, fleet, telemetry
 
-
-@pytest.fixture
-async def fleet() -> AsyncIterator[FakeFleet]:
-    async with FakeFleet() as f:
-        yield f
-
-
-@pytest.fixture
-async def telemetry(services: Services) -> Services:
-    services.telemetry.api = PyasicRsApi(timeout=2)
-    return services
+__all__ = ["fleet", "telemetry"]  # fixtures, shared with the telemetry tests
 
 
 async def cycle(services: Services, clock: Clock, minutes: float = 1) -> None:
@@ -167,8 +155,7 @@ async def test_the_digest_goes_once_a_day_at_the_members_time(
     await add_miners(telemetry, fakes, acme)
     await cycle(telemetry, clock)
     await cycle(telemetry, clock, minutes=11)
-    await telemetry.alerts.set_pref(owner, "digest", None)
-    await telemetry.alerts.set_pref(owner, "digest_at", "12:30")
+    await telemetry.alerts.set_pref(owner, "digest_at", "12:30")  # on, at 12:30
     # the clock is 12:14 Moscow time: not yet
     assert await telemetry.alerts.send_digests() == 0
     clock.advance(minutes=20)

@@ -160,8 +160,8 @@ def router() -> Router:
         callback_answer.text = t("settings-saved")
         await notifications_screen(query, actor, t, services)
 
-    @r.callback_query(AlertSetCb.filter(F.action == "quiet"))
-    async def on_quiet(
+    @r.callback_query(AlertSetCb.filter(F.action.in_({"quiet", "digest"})))
+    async def on_time(
         query: CallbackQuery,
         callback_data: AlertSetCb,
         actor: Actor,
@@ -170,46 +170,33 @@ def router() -> Router:
         state: FSMContext,
         callback_answer: CallbackAnswer,
     ) -> None:
-        if callback_data.value:
-            value = "" if callback_data.value == "off" else callback_data.value
-            await services.alerts.set_pref(actor, "quiet", value)
+        """Quiet hours or the digest's time: a preset (or off) saves; else the choices, and a
+        typed answer is taken too."""
+        action, value = callback_data.action, callback_data.value
+        if value:
+            if action == "quiet":
+                await services.alerts.set_pref(actor, "quiet", "" if value == "off" else value)
+            elif value == "off":
+                await services.alerts.set_pref(actor, "digest", "off")
+            else:
+                await services.alerts.set_pref(actor, "digest_at", value)
             await state.set_state(None)
             callback_answer.text = t("settings-saved")
             await notifications_screen(query, actor, t, services)
             return
-        await state.set_state(AlertForm.quiet)
-        options = [
-            (f"{hhmm(a)}–{hhmm(b)}", f"{hhmm(a)}-{hhmm(b)}".replace(":", ""))
-            for a, b in QUIET_CHOICES
-        ]
-        options.append((t("alert-quiet-none"), "off"))
-        await _choices(query, t, t("alert-ask-quiet"), options, "quiet", "show")
-
-    @r.callback_query(AlertSetCb.filter(F.action == "digest"))
-    async def on_digest(
-        query: CallbackQuery,
-        callback_data: AlertSetCb,
-        actor: Actor,
-        t: Localizer,
-        services: Services,
-        state: FSMContext,
-        callback_answer: CallbackAnswer,
-    ) -> None:
-        prefs = await services.alerts.prefs(actor)
-        if callback_data.value == "off" or (callback_data.value and not prefs.digest):
-            await services.alerts.set_pref(actor, "digest", None)
-        if callback_data.value and callback_data.value != "off":
-            await services.alerts.set_pref(actor, "digest_at", callback_data.value)
-        if callback_data.value:
-            await state.set_state(None)
-            callback_answer.text = t("settings-saved")
-            await notifications_screen(query, actor, t, services)
-            return
-        await state.set_state(AlertForm.digest_at)
-        options = [(hhmm(m), hhmm(m).replace(":", "")) for m in DIGEST_CHOICES]
-        if prefs.digest:
-            options.append((t("alert-digest-none"), "off"))
-        await _choices(query, t, t("alert-ask-digest"), options, "digest", "show")
+        if action == "quiet":
+            await state.set_state(AlertForm.quiet)
+            options = [
+                (f"{hhmm(a)}–{hhmm(b)}", f"{hhmm(a)}-{hhmm(b)}".replace(":", ""))
+                for a, b in QUIET_CHOICES
+            ]
+            options.append((t("alert-quiet-none"), "off"))
+        else:
+            await state.set_state(AlertForm.digest_at)
+            options = [(hhmm(m), hhmm(m).replace(":", "")) for m in DIGEST_CHOICES]
+            if (await services.alerts.prefs(actor)).digest:
+                options.append((t("alert-digest-none"), "off"))
+        await _choices(query, t, t(f"alert-ask-{action}"), options, action, "show")
 
     @r.message(StateFilter(AlertForm.quiet, AlertForm.digest_at), F.text, ~F.text.startswith("/"))
     async def on_typed(
@@ -222,8 +209,6 @@ def router() -> Router:
                 await services.alerts.set_pref(actor, "quiet", text)
             else:
                 await services.alerts.set_pref(actor, "digest_at", text)
-                if not (await services.alerts.prefs(actor)).digest:
-                    await services.alerts.set_pref(actor, "digest", None)
         except Invalid as exc:
             ask = "alert-ask-quiet" if current == AlertForm.quiet.state else "alert-ask-digest"
             await message.answer(error_text(t, exc) + "\n" + t(ask))

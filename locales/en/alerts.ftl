@@ -78,6 +78,7 @@ conflict-alert-no-client = A task needs a client: these miners have none.
 invalid-snooze-unknown = That snooze is not offered.
 invalid-alert-kind-unknown = That kind of notification is not offered to your role.
 invalid-alert-scope-unknown = Choose "my clients" or "all clients".
+invalid-alert-digest-unknown = Choose a time for the digest, or no digest.
 invalid-alert-quiet-format = Write quiet hours as 22:00-07:00 (start and end differ).
 invalid-alert-time-format = Write a time as HH:MM, for example 09:00.
 invalid-alert-hold-s-unknown = Choose one of the hold times offered.

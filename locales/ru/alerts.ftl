@@ -79,6 +79,7 @@ conflict-alert-no-client = Задаче нужен клиент, а у этих 
 invalid-snooze-unknown = Такой отсрочки нет.
 invalid-alert-kind-unknown = Такие уведомления вашей роли недоступны.
 invalid-alert-scope-unknown = Выберите «мои клиенты» или «все клиенты».
+invalid-alert-digest-unknown = Выберите время сводки или «Без сводки».
 invalid-alert-quiet-format = Напишите тихие часы так: 22:00-07:00 (начало и конец различаются).
 invalid-alert-time-format = Напишите время как ЧЧ:ММ, например 09:00.
 invalid-alert-hold-s-unknown = Выберите одно из предложенных времён.

@@ -239,23 +239,23 @@ class Messenger:
             for a in alerts
         }
 
+    def _first(self, alert: Alert, r: Recipient, args: dict[str, Any], dedup: str | None) -> Any:
+        """A new message of the alert in the recipient's chat (held through quiet hours)."""
+        return outbox.queue(
+            self.session,
+            r.chat_id,
+            r.locale,
+            "alert-message",
+            args=args,
+            buttons=buttons_for(alert, r),
+            dedup_key=dedup,
+            not_before=r.prefs.hold_for(alert.kind, self.now, self.zone),
+        )
+
     async def announce(self, alert: Alert, shown: Shown, recipients: Sequence[Recipient]) -> None:
-        """The first message of an alert to each recipient (quiet hours respected)."""
+        """The first message of an alert to each recipient."""
         args = message_args(alert, shown, self.zone)
-        kind = alert.kind
-        rows = [
-            outbox.queue(
-                self.session,
-                r.chat_id,
-                r.locale,
-                "alert-message",
-                args=args,
-                buttons=buttons_for(alert, r),
-                dedup_key=f"alert-{alert.id}-{r.chat_id}",
-                not_before=r.prefs.hold_for(kind, self.now, self.zone),
-            )
-            for r in recipients
-        ]
+        rows = [self._first(alert, r, args, f"alert-{alert.id}-{r.chat_id}") for r in recipients]
         await self.session.flush()  # the rows' ids, for the deliveries
         for r, row in zip(recipients, rows, strict=True):
             self.session.add(
@@ -295,15 +295,7 @@ class Messenger:
         edit that one)."""
         args = message_args(alert, shown, self.zone)
         for d, r in delivered:
-            row = outbox.queue(
-                self.session,
-                d.chat_id,
-                r.locale,
-                "alert-message",
-                args=args,
-                buttons=buttons_for(alert, r),
-                not_before=r.prefs.hold_for(alert.kind, self.now, self.zone),
-            )
+            row = self._first(alert, r, args, None)
             await self.session.flush()
             d.outbox_id = row.id
             self.queued += 1

@@ -301,8 +301,8 @@ class AlertService:
         return [k for k in KINDS if may_hear(actor.permissions, k)]
 
     async def set_pref(self, actor: Actor, field: str, value: object) -> Prefs:
-        """One setting: `toggle` a kind, `scope`, `unassigned`, `quiet` ("22:00-07:00", "" for
-        none), `digest` (on/off), `digest_at` ("HH:MM")."""
+        """One setting: `toggle` a kind, `scope`, `unassigned` (toggled), `quiet` ("22:00-07:00",
+        "" for none), `digest` ("on"/"off"), `digest_at` ("HH:MM", and the digest on)."""
         async with self.db.write() as session:
             row = await repo.settings_of(session, actor.staff_id)
             if row is None:
@@ -325,12 +325,14 @@ class AlertService:
             elif field == "quiet":
                 row.quiet_from, row.quiet_to = _quiet(str(value))
             elif field == "digest":
-                row.digest = not bool(row.digest)
-            elif field == "digest_at":
+                if value not in ("on", "off"):
+                    raise Invalid("alert_digest", "unknown")
+                row.digest = value == "on"
+            elif field == "digest_at":  # the time, and the digest on
                 minute = parse_hhmm(str(value))
                 if minute is None:
                     raise Invalid("alert_time", "format")
-                row.digest_at = minute
+                row.digest_at, row.digest = minute, True
             else:
                 raise Invalid(field, "unknown-field")
             row.updated_at = self.clock()

@@ -95,10 +95,14 @@ async def import_miners(
     await owner.tap("Apply", message=preview)
 
 
-async def all_clients(member: TelegramUser) -> None:
+async def notifications(member: TelegramUser) -> None:
     await member.send("/menu")
     await member.tap("Settings")
     await member.tap("Notifications")
+
+
+async def all_clients(member: TelegramUser) -> None:
+    await notifications(member)
     await member.tap("All clients")
     assert "Miner alerts of all clients" in member.last.plain
 
@@ -122,9 +126,7 @@ async def test_a_burst_is_one_message_per_client_acted_on_from_the_message(
     nina_id = next(m.id for m in members if m.name == "Nina")
     await bot.app.services.staff.change_role(olga, nina_id, blind.id)
     # the whole test fleet going offline would be an incident: switch that rule off here
-    await owner.send("/menu")
-    await owner.tap("Settings")
-    await owner.tap("Notifications")
+    await notifications(owner)
     await owner.tap("Alert rules")
     await owner.tap("Incident share")
     await owner.tap("off")
@@ -287,9 +289,7 @@ async def test_quiet_hours_hold_back_lowhash_and_let_hot_through(
 ) -> None:
     clock = Clock()  # 23:30 facility time
     use_clock(bot, clock)
-    await owner.send("/menu")
-    await owner.tap("Settings")
-    await owner.tap("Notifications")
+    await notifications(owner)
     await owner.tap("Quiet hours")
     await owner.tap("22:00–07:00")
     assert "Quiet hours 22:00–07:00" in owner.last.plain
@@ -350,9 +350,7 @@ async def test_snooze_the_area_filters_and_the_digest_in_the_chat(
     await owner.tap("Clear filters")
     assert "Alerts (2)" in owner.last.plain
 
-    await owner.send("/menu")
-    await owner.tap("Settings")
-    await owner.tap("Notifications")
+    await notifications(owner)
     await owner.tap("Digest")
     await owner.tap("09:00")
     assert "Daily digest at 09:00" in owner.last.plain
