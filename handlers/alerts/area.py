@@ -6,6 +6,7 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from handlers.alerts import views
 from handlers.callbacks import AlertCb, MenuCb
@@ -73,6 +74,16 @@ async def alerts_list(
     rows.append(filters)
     if f.client_id is not None or f.kind or f.status:
         rows.append([button(t("alert-filter-clear"), AlertCb(action="fx").pack())])
+    if f.client_id and actor.can(Permission.CLIENTS_VIEW):
+        on = await services.alerts.following(actor, f.client_id)
+        rows.append(
+            [
+                button(
+                    t("alert-unfollow" if on else "alert-follow"),
+                    AlertCb(action="follow", id=f.client_id, value="off" if on else "on").pack(),
+                )
+            ]
+        )
     rows.append([button(t("back-menu"), MenuCb(area="main").pack())])
     await show(event, "\n\n".join(parts), [r for r in rows if r])
 
@@ -90,6 +101,33 @@ def router() -> Router:
         state: FSMContext,
     ) -> None:
         await alerts_list(query, actor, t, services, state, callback_data.page)
+
+    @r.callback_query(AlertCb.filter(F.action == "client"))
+    async def on_client(
+        query: CallbackQuery,
+        callback_data: AlertCb,
+        actor: Actor,
+        t: Localizer,
+        services: Services,
+        state: FSMContext,
+    ) -> None:
+        """From a client's card: that client's alerts (and following them)."""
+        await _save(state, AlertFilter(client_id=callback_data.id))
+        await alerts_list(query, actor, t, services, state)
+
+    @r.callback_query(AlertCb.filter(F.action == "follow"))
+    async def on_follow(
+        query: CallbackQuery,
+        callback_data: AlertCb,
+        actor: Actor,
+        t: Localizer,
+        services: Services,
+        state: FSMContext,
+        callback_answer: CallbackAnswer,
+    ) -> None:
+        on = await services.alerts.follow(actor, callback_data.id, callback_data.value == "on")
+        callback_answer.text = t("alert-followed" if on else "alert-unfollowed")
+        await alerts_list(query, actor, t, services, state)
 
     @r.callback_query(AlertCb.filter(F.action.in_({"fc", "fk", "fs", "fx"})))
     async def on_filter(

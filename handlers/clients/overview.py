@@ -9,6 +9,7 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
+from handlers.alerts.links import client_alert_rows
 from handlers.bills.links import client_bill_rows, client_estimate
 from handlers.callbacks import ClientCb, ExportCb, MenuCb, MinerCb, TelemetryCb, WatcherCb
 from handlers.clients import views
@@ -126,6 +127,7 @@ async def client_card(
         rows.append([button(t("watchers-button"), WatcherCb(action="open", id=c.id).pack())])
     rows += client_task_rows(t, actor, c.id, c.tasks)
     rows += client_bill_rows(t, actor, c.id, c.bills)
+    rows += client_alert_rows(t, actor, c.id)
     rows.append([button(t("client-back-to-list"), ClientCb(action="back").pack())])
     estimate = await client_estimate(t, actor, services, c.id)
     text = views.card(t, c, zone) + (f"\n\n{estimate}" if estimate else "")

@@ -160,3 +160,9 @@ alert-ask-cooldown-s = How long before the same miner may page again for the sam
 alert-ask-incident-pct = Which share of all miners going offline at once is a facility incident?
 alert-rule-off = off
 alert-minutes = { $minutes } min
+
+alert-client-button = 🚨 Alerts
+alert-follow = 🔔 Follow this client's alerts
+alert-unfollow = 🔕 Stop following this client's alerts
+alert-followed = You will get this client's miner alerts, as its manager does.
+alert-unfollowed = You no longer follow this client's alerts.

@@ -40,7 +40,7 @@ from services.facility import FacilityService
 from services.pagination import Page, clamp_page
 from services.permissions import Permission
 from storage.db import Database
-from storage.models import Alert, AlertRules, AlertSettings, AlertSubscription, utcnow
+from storage.models import Alert, AlertRules, AlertSettings, AlertSubscription, Client, utcnow
 from storage.repositories import alerts as repo
 from storage.repositories import audit as audit_repo
 
@@ -472,6 +472,32 @@ class AlertService:
         return out
 
     # --- watchers (issue 14) and followers ----------------------------------------------------
+
+    async def following(self, actor: Actor, client_id: int) -> bool:
+        async with self.db.read() as session:
+            return client_id in await repo.followed(session, actor.staff_id)
+
+    async def follow(self, actor: Actor, client_id: int, on: bool) -> bool:
+        """Follow a client's miner alerts (as its manager does) or stop; returns the new state."""
+        actor.require(Permission.MINERS_VIEW, Permission.CLIENTS_VIEW)
+        async with self.db.write() as session:
+            if await session.get(Client, client_id) is None:
+                raise NotFound("client", client_id)
+            found = await session.scalar(
+                select(AlertSubscription).where(
+                    AlertSubscription.client_id == client_id,
+                    AlertSubscription.staff_id == actor.staff_id,
+                )
+            )
+            if on and found is None:
+                session.add(
+                    AlertSubscription(
+                        client_id=client_id, staff_id=actor.staff_id, created_at=self.clock()
+                    )
+                )
+            elif not on and found is not None:
+                await session.delete(found)
+        return on
 
     async def follow_chat(self, client_id: int, chat_id: int, locale: str | None) -> None:
         """Entry point for watcher links: the chat gets the client's offline alerts and their

@@ -432,3 +432,12 @@ async def alerts_by_id(session: AsyncSession, ids: Collection[int]) -> list[Aler
     if not ids:
         return []
     return list(await session.scalars(select(Alert).where(Alert.id.in_(ids)).order_by(Alert.id)))
+
+
+async def followed(session: AsyncSession, staff_id: int) -> set[int]:
+    """Clients whose alerts a member follows besides their own."""
+    return set(
+        await session.scalars(
+            select(AlertSubscription.client_id).where(AlertSubscription.staff_id == staff_id)
+        )
+    )

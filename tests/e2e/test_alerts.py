@@ -258,6 +258,15 @@ async def test_a_flapping_miner_pages_once_per_cooldown(
     clock = Clock(datetime(2026, 12, 5, 9, 0, tzinfo=UTC))
     use_clock(bot, clock)
     await add_client(owner, "Acme", "a@acme.com")
+    # a technician follows Acme from its card: Acme's alerts are theirs too
+    tom = await join(fake, owner, "Senior technician", 2001, "Tom")
+    await tom.send("/menu")
+    await tom.tap("Clients")
+    await tom.tap("#1 Acme")
+    await tom.tap("🚨 Alerts")
+    await tom.tap("Follow this client's alerts")
+    assert "as its manager does" in tom.last_answer()["text"]
+    assert "Stop following" in " ".join(text for text, _ in tom.last.buttons())
     flapper = await fleet.add(Mode.HEALTHY)
     others = [await fleet.add(Mode.HEALTHY) for _ in range(3)]
     await import_miners(owner, [(flapper, "a@acme.com")] + [(f, "a@acme.com") for f in others])
@@ -272,6 +281,7 @@ async def test_a_flapping_miner_pages_once_per_cooldown(
     await cycle(bot, clock, minutes=11)
     await delivered(bot)
     assert len(alerts_in(owner, "Acme · 1 miner offline")) == 1
+    assert len(alerts_in(tom, "Acme · 1 miner offline")) == 1
     await flip(Mode.HEALTHY)
     await delivered(bot)
     assert len(alerts_in(owner, "Acme · recovered")) == 1
