@@ -17,7 +17,7 @@ import contextlib
 import html
 import logging
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from aiogram import Bot
@@ -133,30 +133,31 @@ class OutboxSender:
             await self._deliver(message)
         return len(due)
 
-    async def _target(self, message: OutboxMessage) -> tuple[str, int | None]:
-        """For an edit: ("wait", None) while the original is still to be sent, ("edit", id) to
-        change the message it put in the chat, ("send", None) when there is none to change."""
+    async def _target(self, message: OutboxMessage) -> int | datetime | None:
+        """For an edit: the id of the message the original put in the chat, or, while the
+        original is still to be sent (it may be held until quiet hours end), when to try
+        again; None to send a new message (not an edit, or nothing left to change)."""
         if message.edit_of is None:
-            return "send", None
+            return None
         async with self.db.read() as session:
             original = await session.get(OutboxMessage, message.edit_of)
         if original is None or original.chat_id != message.chat_id:
-            return "send", None
+            return None
         if original.message_id is not None:
-            return "edit", original.message_id
+            return original.message_id
         if original.status == "pending":
-            return "wait", None
-        return "send", None
+            return max(original.not_before, utcnow()) + timedelta(seconds=1)
+        return None
 
     async def _deliver(self, message: OutboxMessage) -> None:
         t = self.translations.get(message.locale)
         status, error, delay = "sent", None, None
-        action, target = await self._target(message)
-        if action == "wait":
+        target = await self._target(message)
+        if isinstance(target, datetime):  # the original goes first
             async with self.db.write() as session:
                 row = await session.get(OutboxMessage, message.id)
                 if row is not None and row.status == "pending":
-                    row.not_before = utcnow() + timedelta(seconds=1)
+                    row.not_before = target
             return
         text = t(message.text_key, **_resolve(t, message.args))
         keyboard = notification_markup(t, message.buttons)
