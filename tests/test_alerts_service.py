@@ -189,3 +189,31 @@ async def test_events_follow_the_members_settings(
         # 12:00 Moscow is inside 08:00–14:00: held until 14:00 (11:00 UTC); 18:00 is not
         assert due.not_before == clock().replace(hour=11, minute=0)
         assert bill.not_before is None  # now, as any message
+
+
+async def test_a_miner_going_from_lowhash_to_offline_has_not_recovered(
+    telemetry: Services, owner: Actor, fleet: FakeFleet, clock: Clock
+) -> None:
+    acme = await add_client(telemetry, owner, "Acme")
+    fakes = await fleet.start([Mode.LOWHASH, Mode.HEALTHY, Mode.HEALTHY])
+    await add_miners(telemetry, fakes, acme)
+    await cycle(telemetry, clock)
+    await cycle(telemetry, clock, minutes=11)
+    assert [m.args["what"]["t"] for m in await queued(telemetry)] == ["alert-what-lowhash"]
+    fleet.set_mode(fakes[0].ip, Mode.OFFLINE)
+    await cycle(telemetry, clock)
+    await cycle(telemetry, clock)
+    assert await queued(telemetry, "alert-recovered") == []
+    await cycle(telemetry, clock, minutes=11)
+    assert [m.args["what"]["t"] for m in await queued(telemetry)] == [
+        "alert-what-lowhash",
+        "alert-what-offline",
+    ]
+    fleet.set_mode(fakes[0].ip, Mode.HEALTHY)
+    await cycle(telemetry, clock)
+    await cycle(telemetry, clock)
+    recovered = await queued(telemetry, "alert-recovered")
+    assert sorted(m.args["what"]["t"] for m in recovered) == [
+        "alert-what-lowhash",
+        "alert-what-offline",
+    ]

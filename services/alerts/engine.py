@@ -5,7 +5,8 @@ facility's threshold) is watched from when it began (`alert_watch.since`; a stat
 when telemetry took it). Once it has held for the facility's hold time, and the miner has not
 paged for that kind within the cooldown, it is raised: the miners of one client and kind raised
 within a burst share one alert, so one message per recipient, edited as miners join or recover.
-When every miner of an alert is back, the alert is resolved and one recovery message follows.
+When every miner of an alert is back (hot: not hot; any other: no problem status at all), the
+alert is resolved and one recovery message follows.
 
 Facility incident: when at least `incident_pct` % of the polled miners (and at least
 INCIDENT_MIN_MINERS) went offline within INCIDENT_WINDOW, one incident message goes out at once,
@@ -107,12 +108,11 @@ class AlertEngine:
             current = {(p.miner_id, p.kind): p for p in await repo.problems(session, rules.hot_c)}
             holding = {(w.miner_id, w.kind): w for w in await repo.watches(session)}
 
-            over = [key for key in holding if key not in current]
-            for key in over:
+            for key in [key for key in holding if key not in current]:
                 holding[key].since = None
                 holding[key].alert_id = None
                 del holding[key]
-            touched = await repo.recover(session, over, now) if over else set()
+            touched = await self._recover(session, current, now)
 
             begun = [key for key in current if key not in holding]
             if begun:
@@ -226,6 +226,28 @@ class AlertEngine:
             result.changed = sorted(changed - opened_ids - {a.id for a in resolved})
             result.resolved = [a.id for a in resolved]
         return result
+
+    @staticmethod
+    async def _recover(
+        session: AsyncSession, current: dict[tuple[int, str], repo.Problem], now: datetime
+    ) -> set[int]:
+        """Miners of open alerts that are back: a hot miner once it is not hot; any other once
+        its status is no problem at all (lowhash turning offline is not a recovery); in an
+        incident, once it is not offline. Returns the alerts touched."""
+        troubled = {m for (m, kind) in current if kind != "hot"}
+        back = [
+            (alert_id, miner_id)
+            for alert_id, kind, miner_id in await repo.unrecovered(session)
+            if (
+                (miner_id, "hot") not in current
+                if kind == "hot"
+                else (miner_id, "offline") not in current
+                if kind == INCIDENT
+                else miner_id not in troubled
+            )
+        ]
+        await repo.mark_recovered(session, back, now)
+        return {alert_id for alert_id, _ in back}
 
     async def _tell(
         self,

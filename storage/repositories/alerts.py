@@ -126,44 +126,30 @@ async def alert_miners(
     return out
 
 
-async def recover(
-    session: AsyncSession, pairs: Collection[tuple[int, str]], at: datetime
-) -> set[int]:
-    """Mark (miner, kind) problems over in every alert not yet resolved that holds them (an
-    offline miner also in an open incident); returns the alerts touched."""
-    by_kind: dict[str, list[int]] = {}
-    for miner_id, kind in pairs:
-        by_kind.setdefault(kind, []).append(miner_id)
-    touched: set[int] = set()
-    for kind, ids in by_kind.items():
-        kinds = [kind, "incident"] if kind == "offline" else [kind]
-        for k in range(0, len(ids), STEP):
-            chunk = ids[k : k + STEP]
-            found = (
-                await session.execute(
-                    select(AlertMiner.alert_id, AlertMiner.miner_id)
-                    .join(Alert, Alert.id == AlertMiner.alert_id)
-                    .where(
-                        AlertMiner.miner_id.in_(chunk),
-                        AlertMiner.recovered_at.is_(None),
-                        Alert.kind.in_(kinds),
-                        Alert.status != "resolved",
-                    )
-                )
-            ).all()
-            pairs_found = [{"a": a, "m": m} for a, m in found]
-            touched |= {p["a"] for p in pairs_found}
-            if pairs_found:
-                await session.execute(
-                    update(_alert_miners)
-                    .where(
-                        _alert_miners.c.alert_id == bindparam("a"),
-                        _alert_miners.c.miner_id == bindparam("m"),
-                    )
-                    .values(recovered_at=at),
-                    pairs_found,
-                )
-    return touched
+async def unrecovered(session: AsyncSession) -> list[tuple[int, str, int]]:
+    """(alert, its kind, miner) for every miner not yet back in an alert not resolved."""
+    rows = await session.execute(
+        select(AlertMiner.alert_id, Alert.kind, AlertMiner.miner_id)
+        .join(Alert, Alert.id == AlertMiner.alert_id)
+        .where(Alert.status != "resolved", AlertMiner.recovered_at.is_(None))
+    )
+    return [(a, k, m) for a, k, m in rows.all()]
+
+
+async def mark_recovered(
+    session: AsyncSession, pairs: Collection[tuple[int, int]], at: datetime
+) -> None:
+    """(alert, miner) pairs: the miner is back."""
+    if pairs:
+        await session.execute(
+            update(_alert_miners)
+            .where(
+                _alert_miners.c.alert_id == bindparam("a"),
+                _alert_miners.c.miner_id == bindparam("m"),
+            )
+            .values(recovered_at=at),
+            [{"a": a, "m": m} for a, m in pairs],
+        )
 
 
 async def still_counts(session: AsyncSession, alert_ids: Collection[int]) -> dict[int, int]:
