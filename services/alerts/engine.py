@@ -22,6 +22,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -169,39 +170,46 @@ class AlertEngine:
 
             opened: list[Alert] = []
             changed: set[int] = set(touched)
-            for (client_id, kind), miner_ids in sorted(
-                due.items(), key=lambda item: (item[0][0] or 0, item[0][1])
-            ):
-                alert = await repo.burst_alert(session, client_id, kind, now - BURST)
+            bursts = await repo.burst_alerts(session, now - BURST) if due else {}
+            targets: dict[tuple[int | None, str], Alert] = {}
+            for group in sorted(due, key=lambda k: (k[0] or 0, k[1])):
+                alert = bursts.get(group)
                 if alert is None:
                     alert = Alert(
-                        kind=kind,
-                        client_id=client_id,
+                        kind=group[1],
+                        client_id=group[0],
                         status="open",
                         opened_at=now,
                         changed_at=now,
                         miners=0,
                         still=0,
                         incident_id=incident.id
-                        if incident is not None and kind == "offline"
+                        if incident is not None and group[1] == "offline"
                         else None,
                     )
-                    session.add(alert)
-                    await session.flush()
                     opened.append(alert)
-                else:
+                targets[group] = alert
+            session.add_all(opened)
+            await session.flush()  # the new alerts' ids
+            opened_now = {a.id for a in opened}
+            fresh_rows: list[tuple[int, int]] = []
+            for group, miner_ids in due.items():
+                alert = targets[group]
+                again: dict[int, Any] = {}
+                if alert.id not in opened_now:  # an open burst: its miners may be in it already
                     changed.add(alert.id)
-                again = await repo.alert_miners(session, alert.id, miner_ids)
-                for row in again.values():
-                    row.recovered_at = None
+                    again = await repo.alert_miners(session, alert.id, miner_ids)
+                    for row in again.values():
+                        row.recovered_at = None
                 fresh = [m for m in miner_ids if m not in again]
-                await repo.add_alert_miners(session, alert.id, fresh, now)
+                fresh_rows += [(alert.id, m) for m in fresh]
                 alert.miners += len(fresh)
                 alert.changed_at = now
                 for miner_id in miner_ids:
-                    holding[(miner_id, kind)].alert_id = alert.id
-                    holding[(miner_id, kind)].raised_at = now
+                    holding[(miner_id, group[1])].alert_id = alert.id
+                    holding[(miner_id, group[1])].raised_at = now
                 result.raised += len(miner_ids)
+            await repo.add_alert_miner_rows(session, fresh_rows, now)
 
             opened_ids = {a.id for a in opened}
             involved = await repo.alerts_by_id(session, opened_ids | changed)
@@ -276,6 +284,7 @@ class AlertEngine:
             await messenger.announce(
                 incident, shown[incident.id], member_recipients(members, INCIDENT, None, None)
             )
+        batch = []
         for alert in opened:
             manager = clients[alert.client_id][1] if alert.client_id in clients else None
             recipients = member_recipients(
@@ -290,7 +299,8 @@ class AlertEngine:
                     Recipient(chat, locale, None, frozenset(), Prefs())
                     for chat, locale in watchers.get(alert.client_id or 0, [])
                 ]
-            await messenger.announce(alert, shown[alert.id], recipients)
+            batch.append((alert, shown[alert.id], recipients))
+        await messenger.announce_all(batch)
         opened_ids = {a.id for a in opened}
         later = [a for a in involved if a.id not in opened_ids]
         delivered = await repo.deliveries(session, [a.id for a in later])

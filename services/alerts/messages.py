@@ -254,11 +254,20 @@ class Messenger:
 
     async def announce(self, alert: Alert, shown: Shown, recipients: Sequence[Recipient]) -> None:
         """The first message of an alert to each recipient."""
-        args = message_args(alert, shown, self.zone)
-        rows = [self._first(alert, r, args, f"alert-{alert.id}-{r.chat_id}") for r in recipients]
+        await self.announce_all([(alert, shown, recipients)])
+
+    async def announce_all(self, batch: Sequence[tuple[Alert, Shown, Sequence[Recipient]]]) -> None:
+        """The first messages of several alerts: the outbox rows, one flush, the deliveries."""
+        queued: list[tuple[Alert, Recipient, Any]] = []
+        for alert, shown, recipients in batch:
+            args = message_args(alert, shown, self.zone)
+            queued += [
+                (alert, r, self._first(alert, r, args, f"alert-{alert.id}-{r.chat_id}"))
+                for r in recipients
+            ]
         await self.session.flush()  # the rows' ids, for the deliveries
-        for r, row in zip(recipients, rows, strict=True):
-            self.session.add(
+        self.session.add_all(
+            [
                 AlertDelivery(
                     alert_id=alert.id,
                     chat_id=r.chat_id,
@@ -266,8 +275,10 @@ class Messenger:
                     outbox_id=row.id,
                     locale=r.locale,
                 )
-            )
-        self.queued += len(rows)
+                for alert, r, row in queued
+            ]
+        )
+        self.queued += len(queued)
 
     async def update(
         self, alert: Alert, shown: Shown, delivered: Sequence[tuple[AlertDelivery, Recipient]]

@@ -89,17 +89,17 @@ async def watches(
     return out
 
 
-async def burst_alert(
-    session: AsyncSession, client_id: int | None, kind: str, opened_after: datetime
-) -> Alert | None:
-    """The client's open alert of this kind opened within the burst, which new miners join."""
-    where = Alert.client_id.is_(None) if client_id is None else Alert.client_id == client_id
-    return await session.scalar(
+async def burst_alerts(
+    session: AsyncSession, opened_after: datetime
+) -> dict[tuple[int | None, str], Alert]:
+    """Open alerts opened within the burst, by (client, kind): new miners join them (the newest
+    of a client and kind)."""
+    rows = await session.scalars(
         select(Alert)
-        .where(where, Alert.kind == kind, Alert.status == "open", Alert.opened_at >= opened_after)
-        .order_by(Alert.id.desc())
-        .limit(1)
+        .where(Alert.status == "open", Alert.kind != "incident", Alert.opened_at >= opened_after)
+        .order_by(Alert.id)
     )
+    return {(a.client_id, a.kind): a for a in rows}
 
 
 async def open_incident(session: AsyncSession) -> Alert | None:
@@ -412,6 +412,15 @@ async def add_alert_miners(
             insert(_alert_miners),
             [{"alert_id": alert_id, "miner_id": m, "added_at": at} for m in sorted(miner_ids)],
         )
+
+
+async def add_alert_miner_rows(
+    session: AsyncSession, pairs: Collection[tuple[int, int]], at: datetime
+) -> None:
+    """(alert, miner) pairs, in one executemany per 1,000."""
+    rows = [{"alert_id": a, "miner_id": m, "added_at": at} for a, m in pairs]
+    for k in range(0, len(rows), 1000):
+        await session.execute(insert(_alert_miners), rows[k : k + 1000])
 
 
 async def alerts_by_id(session: AsyncSession, ids: Collection[int]) -> list[Alert]:
