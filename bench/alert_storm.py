@@ -19,7 +19,8 @@ Telegram's limits (30 messages a second overall, 1 a second per chat: 429 beyond
   edits: edits accepted; flood_429: requests the fake refused for going too fast.
 - lost: (chat, alert) pairs recorded as delivered to a chat that the chat never got;
   duplicates: extra copies of one alert in one chat.
-- deliver_s: from starting the sender to the last message accepted; evaluate_s: the slowest
+- deliver_s: from starting the sender to the last message accepted; bound_s: the least any
+  sender could take (the busiest chat at one a second, all at 25 a second); evaluate_s: the slowest
   evaluation of the alert rules after a cycle; cpu_s: this process's CPU time while
   delivering (the fake Bot API runs in this process too).
 
@@ -251,6 +252,7 @@ async def run(miners: int, clients: int, managers: int, workdir: Path) -> dict[s
                 alert_id = int(found.group(1))
                 received[(chat, alert_id)] += 1
                 per_client[(chat, alert_client.get(alert_id))] += 1
+    per_chat = Counter(chat for chat, _ in received.elements())
     lost = len(expected - set(received))
     duplicates = sum(n - 1 for n in received.values() if n > 1)
     calls = Counter((c.method.lower(), c.status) for c in fake.calls)
@@ -269,6 +271,11 @@ async def run(miners: int, clients: int, managers: int, workdir: Path) -> dict[s
         "lost": lost,
         "duplicates": duplicates,
         "deliver_s": round(deliver_s, 1),
+        # the least any sender could take: the busiest chat at 1 a second, everything at 25 a
+        # second (FarmDesk's own overall rate, under Telegram's 30)
+        "bound_s": round(
+            max(max(per_chat.values(), default=1) - 1, (sum(per_chat.values()) - 1) / 25), 1
+        ),
         "evaluate_s": round(max(evaluations), 2),
         "cpu_s": round(cpu_s, 1),
         "loadavg": os.getloadavg()[0],
