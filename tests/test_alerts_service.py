@@ -214,6 +214,6 @@ async def test_a_miner_going_from_lowhash_to_offline_has_not_recovered(
     await cycle(telemetry, clock)
     recovered = await queued(telemetry, "alert-recovered")
     assert sorted(m.args["what"]["t"] for m in recovered) == [
-        "alert-what-lowhash",
-        "alert-what-offline",
+        "alert-back-lowhash",
+        "alert-back-offline",
     ]

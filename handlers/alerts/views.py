@@ -52,7 +52,7 @@ def generated_keys() -> set[str]:
     from services.alerts.service import RULE_CHOICES, STATUSES
 
     keys = {f"alert-kind-{k}" for k in KINDS}
-    keys |= {f"alert-what-{k}" for k in (*MINER_KINDS, "incident")}
+    keys |= {f"alert-{w}-{k}" for w in ("what", "back") for k in (*MINER_KINDS, "incident")}
     keys |= {f"alert-status-{s}" for s in STATUSES}
     keys |= {f"alert-button-{a}" for a in ("ack", "task", "miners")}
     keys |= {f"alert-button-sz-{s}" for s in SNOOZES}

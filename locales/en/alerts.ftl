@@ -45,7 +45,27 @@ alert-state-back = { $count ->
     [one] {"\u000A"}🔁 1 is back
    *[other] {"\u000A"}🔁 { $count } are back
 }
-alert-recovered = ✅ <b>{ $title }</b> · recovered: { $what } (alert #{ $id }, open { $duration })
+alert-recovered = ✅ <b>{ $title }</b> · { $what } (alert #{ $id }, open { $duration })
+alert-back-offline = { $count ->
+    [one] 1 miner back online
+   *[other] { $count } miners back online
+}
+alert-back-hanged = { $count ->
+    [one] 1 miner hashing again
+   *[other] { $count } miners hashing again
+}
+alert-back-lowhash = { $count ->
+    [one] 1 miner back to full hashrate
+   *[other] { $count } miners back to full hashrate
+}
+alert-back-hot = { $count ->
+    [one] 1 miner cooled down
+   *[other] { $count } miners cooled down
+}
+alert-back-incident = { $count ->
+    [one] the outage is over: 1 miner was hit
+   *[other] the outage is over: { $count } miners were hit
+}
 alert-duration = { $hours ->
     [0] { $minutes } min
    *[other] { $hours } h { $minutes } min

@@ -45,7 +45,32 @@ alert-state-resolved = {"\u000A"}✅ Решено в { $at }
 alert-state-acknowledged = {"\u000A"}✋ Взял(а) { $name } в { $at }
 alert-state-snoozed = {"\u000A"}💤 { $name } отложил(а) до { $until }
 alert-state-back = {"\u000A"}🔁 Вернулись: { $count }
-alert-recovered = ✅ <b>{ $title }</b> · восстановились: { $what } (оповещение №{ $id }, длилось { $duration })
+alert-recovered = ✅ <b>{ $title }</b> · { $what } (оповещение №{ $id }, длилось { $duration })
+alert-back-offline = { $count ->
+    [one] { $count } майнер снова в сети
+    [few] { $count } майнера снова в сети
+   *[other] { $count } майнеров снова в сети
+}
+alert-back-hanged = { $count ->
+    [one] { $count } майнер снова хеширует
+    [few] { $count } майнера снова хешируют
+   *[other] { $count } майнеров снова хешируют
+}
+alert-back-lowhash = { $count ->
+    [one] { $count } майнер снова на полном хешрейте
+    [few] { $count } майнера снова на полном хешрейте
+   *[other] { $count } майнеров снова на полном хешрейте
+}
+alert-back-hot = { $count ->
+    [one] { $count } майнер остыл
+    [few] { $count } майнера остыли
+   *[other] { $count } майнеров остыли
+}
+alert-back-incident = { $count ->
+    [one] авария позади: затронут { $count } майнер
+    [few] авария позади: затронуты { $count } майнера
+   *[other] авария позади: затронуто { $count } майнеров
+}
 alert-duration = { $hours ->
     [0] { $minutes } мин
    *[other] { $hours } ч { $minutes } мин

@@ -318,7 +318,7 @@ class Messenger:
         minutes = int((self.now - alert.opened_at).total_seconds() // 60)
         args = {
             "title": _title(alert, shown.client),
-            "what": {"t": f"alert-what-{alert.kind}", "a": {"count": alert.miners}},
+            "what": {"t": f"alert-back-{alert.kind}", "a": {"count": alert.miners}},
             "id": str(alert.id),
             "duration": {
                 "t": "alert-duration",

@@ -231,13 +231,13 @@ async def test_a_burst_is_one_message_per_client_acted_on_from_the_message(
     await cycle(bot, clock)
     await delivered(bot)
     for user in (owner, tom):
-        recovered = alerts_in(user, "Acme · recovered")
+        recovered = alerts_in(user, "Acme · 30 miners back online")
         assert len(recovered) == 1, user.messages()
-        assert "30 miners offline" in recovered[0].plain
-    assert not alerts_in(owner, "Beta · recovered")
+        assert recovered[0].plain.startswith("✅") and "open 3 min" in recovered[0].plain
+    assert not alerts_in(owner, "Beta · 30 miners back online")
     await cycle(bot, clock)
     await delivered(bot)
-    assert len(alerts_in(owner, "Acme · recovered")) == 1
+    assert len(alerts_in(owner, "Acme · 30 miners back online")) == 1
 
     # the Alerts area: both, newest first, how long each was open
     await owner.send("/menu")
@@ -284,7 +284,7 @@ async def test_a_flapping_miner_pages_once_per_cooldown(
     assert len(alerts_in(tom, "Acme · 1 miner offline")) == 1
     await flip(Mode.HEALTHY)
     await delivered(bot)
-    assert len(alerts_in(owner, "Acme · recovered")) == 1
+    assert len(alerts_in(owner, "Acme · 1 miner back online")) == 1
     await flip(Mode.OFFLINE)  # again within the hour
     await cycle(bot, clock, minutes=15)
     await delivered(bot)
