@@ -243,6 +243,7 @@ async def run(miners: int, clients: int, managers: int, workdir: Path) -> dict[s
         alert_client = {
             a: c for a, c in (await session.execute(select(Alert.id, Alert.client_id))).all()
         }
+        incidents = set(await session.scalars(select(Alert.id).where(Alert.kind == "incident")))
     received: Counter[tuple[int, int]] = Counter()
     per_client: Counter[tuple[int, int | None]] = Counter()
     for chat in chats:
@@ -263,6 +264,7 @@ async def run(miners: int, clients: int, managers: int, workdir: Path) -> dict[s
         "recipients": len({chat for chat, _ in expected}),
         "alerts": alerts,
         "messages": calls[("sendmessage", 200)],
+        "incident_messages": sum(n for (_, a), n in received.items() if a in incidents),
         "edits": calls[("editmessagetext", 200)],
         "max_per_client_per_chat": max(
             (n for (chat, client), n in per_client.items() if client is not None), default=0
