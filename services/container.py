@@ -102,9 +102,7 @@ class Services:
             watcher_alerts=WatcherAlerts(db, facility, clock=clock),
             alerts=AlertService(db, facility, clock=clock),
         )
-        # watchers who opted in hear when their miners stop or come back
-        built.telemetry.add_listener(built.watcher_alerts.on_cycle)
-        # alerts: the rules are evaluated after every poll cycle
+        # alerts (watchers who opted in among their recipients): evaluated after every poll cycle
         built.telemetry.add_listener(built.alerts.engine.on_cycle)
         return built
 

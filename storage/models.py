@@ -813,22 +813,19 @@ class AlertSettings(Base):
 
 
 class AlertSubscription(Base):
-    """Who follows one client's alerts besides its manager: a member (`staff_id`), or a chat
-    that is not a member (a watcher, `chat_id`, who gets offline and recovery messages only).
-    Every subscription names its client here, so merging clients moves them in one place."""
+    """A member who follows one client's alerts besides its manager. Every subscription names
+    its client here, so merging clients moves them in one place. (Watchers opt in on their own
+    link: `watcher_viewers.alerts`.)"""
 
     __tablename__ = "alert_subscriptions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
-    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
-    chat_id: Mapped[int | None] = mapped_column(BigInteger)
-    locale: Mapped[str | None] = mapped_column(String(8))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (
         UniqueConstraint("client_id", "staff_id", name="uq_alert_subscriptions_client_staff"),
-        UniqueConstraint("client_id", "chat_id", name="uq_alert_subscriptions_client_chat"),
         Index("ix_alert_subscriptions_staff", "staff_id"),
     )
 
@@ -903,5 +900,8 @@ class AlertDelivery(Base):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
     outbox_id: Mapped[int | None] = mapped_column(Integer)
     locale: Mapped[str | None] = mapped_column(String(8))
+    # a watcher's chat (no member): the link it watches through, for its button and the check
+    # that it still may hear of the client
+    link_id: Mapped[int | None] = mapped_column(ForeignKey("watcher_links.id", ondelete="CASCADE"))
 
     __table_args__ = (UniqueConstraint("alert_id", "chat_id"),)

@@ -81,33 +81,39 @@ async def test_an_outage_is_one_incident_message_and_client_alerts_only_to_their
     ]
 
 
-async def test_a_watchers_chat_gets_offline_and_recovery_without_buttons(
+async def test_a_watcher_who_opted_in_hears_of_stopped_miners_not_of_addresses_or_staff(
     telemetry: Services, owner: Actor, fleet: FakeFleet, clock: Clock
 ) -> None:
     acme = await add_client(telemetry, owner, "Acme")
     fakes = await fleet.start([Mode.HEALTHY] * 3)
     await add_miners(telemetry, fakes, acme)
-    await telemetry.alerts.follow_chat(acme, 777, "ru")
-    await telemetry.alerts.follow_chat(acme, 777, "ru")  # twice: still one subscription
+    link = await telemetry.watchers.create(owner, acme, "ru", None)
+    watch = await telemetry.watchers.open_in_chat(link.token, 777, "Vera", None)
+    await telemetry.watchers.set_pref(777, watch.link_id, "alerts", True)
     await cycle(telemetry, clock)
     fleet.set_mode(fakes[0].ip, Mode.HOT)
     fleet.set_mode(fakes[1].ip, Mode.OFFLINE)
     await cycle(telemetry, clock)
     await cycle(telemetry, clock)
     await cycle(telemetry, clock, minutes=11)
-    messages = await queued(telemetry)
-    watcher = [m for m in messages if m.chat_id == 777]
-    assert len(watcher) == 1  # offline only, not hot
-    assert watcher[0].buttons is None and watcher[0].locale == "ru"
-    assert {m.args["what"]["t"] for m in messages if m.chat_id == 1001} == {
-        "alert-what-offline",
-        "alert-what-hot",
-    }
+    staff = await queued(telemetry)
+    assert {m.args["what"]["t"] for m in staff} == {"alert-what-offline", "alert-what-hot"}
+    (watcher,) = await queued(telemetry, "watchers-alert")  # stopped miners only, not hot
+    assert watcher.chat_id == 777 and watcher.locale == "ru"
+    assert watcher.buttons == [[{"open": "watch", "id": watch.link_id}]]
+    assert fakes[1].ip not in watcher.args["names"]  # no address (no serial here: its #id)
+    offline = next(m for m in staff if m.args["what"]["t"] == "alert-what-offline")
+    await telemetry.alerts.acknowledge(owner, int(offline.args["id"]))
+    async with telemetry.db.read() as session:
+        edits = list(
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.edit_of.is_not(None)))
+        )
+    assert {m.chat_id for m in edits} == {1001}  # who took it is no watcher's business
     fleet.set_mode(fakes[1].ip, Mode.HEALTHY)
     await cycle(telemetry, clock)
     await cycle(telemetry, clock)
-    assert [m.chat_id for m in await queued(telemetry, "alert-recovered")] == [1001, 777]
-    await telemetry.alerts.unfollow_chat(acme, 777)
+    assert [m.chat_id for m in await queued(telemetry, "alert-recovered")] == [1001]
+    assert [m.chat_id for m in await queued(telemetry, "watchers-alert-back")] == [777]
 
 
 async def test_outdated_and_forged_actions_are_refused(

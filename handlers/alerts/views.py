@@ -65,5 +65,5 @@ def generated_keys() -> set[str]:
     keys |= {f"alert-settings-set-{s}" for s in ("mine", "all")}
     keys |= {f"conflict-alert-{r}" for r in ("resolved", "taken", "no-client")}
     keys |= {f"log-alert-{a}" for a in ("acknowledged", "snoozed")}
-    keys |= {"alert-ask-quiet", "alert-ask-digest"}
+    keys |= {"alert-ask-quiet", "alert-ask-digest", "watchers-alert", "watchers-alert-back"}
     return keys

@@ -186,3 +186,11 @@ alert-follow = 🔔 Follow this client's alerts
 alert-unfollow = 🔕 Stop following this client's alerts
 alert-followed = You will get this client's miner alerts, as its manager does.
 alert-unfollowed = You no longer follow this client's alerts.
+
+## the same alerts for a client's watcher who opted in (keys of the watchers' area: revoking a
+## link drops what is queued for its chats)
+watchers-alert =
+    { $icon } <b>{ $title }</b> · { $what }
+    { $names }{ $more }
+    🕒 since { $since }{ $state }
+watchers-alert-back = ✅ <b>{ $title }</b> · { $what } (after { $duration })

@@ -36,6 +36,7 @@ from services.alerts.kinds import (
     Prefs,
 )
 from services.alerts.messages import (
+    WATCHED_KINDS,
     Messenger,
     Recipient,
     member_recipients,
@@ -45,6 +46,7 @@ from services.facility import FacilityService
 from storage.db import Database
 from storage.models import Alert, AlertDelivery, AlertRules, AlertWatch, utcnow
 from storage.repositories import alerts as repo
+from storage.repositories import watchers as watchers_repo
 
 log = logging.getLogger(__name__)
 
@@ -277,9 +279,20 @@ class AlertEngine:
         clients = await repo.client_names(
             session, {a.client_id for a in opened if a.client_id is not None}
         )
-        watchers = await repo.watcher_chats(
-            session, {a.client_id for a in opened if a.client_id and a.kind == "offline"}
-        )
+        # watchers of these clients who opted in (their link's language, a button to the view)
+        watched = {
+            a.client_id for a in everything.values() if a.client_id and a.kind in WATCHED_KINDS
+        }
+        watchers: dict[int, list[Recipient]] = {}
+        for viewer, link in (
+            await watchers_repo.subscribers(session, now, client_ids=watched, daily=False)
+            if watched
+            else []
+        ):
+            watchers.setdefault(link.client_id, []).append(
+                Recipient(viewer.telegram_id, link.language, None, frozenset(), Prefs(), link.id)
+            )
+        live = {(r.chat_id, r.link_id or 0) for group in watchers.values() for r in group}
         if incident is not None:
             await messenger.announce(
                 incident, shown[incident.id], member_recipients(members, INCIDENT, None, None)
@@ -294,11 +307,8 @@ class AlertEngine:
                 manager,
                 in_incident=alert.incident_id is not None,
             )
-            if alert.kind == "offline":  # a watcher hears of offline miners and their recovery
-                recipients += [
-                    Recipient(chat, locale, None, frozenset(), Prefs())
-                    for chat, locale in watchers.get(alert.client_id or 0, [])
-                ]
+            if alert.kind in WATCHED_KINDS:
+                recipients += watchers.get(alert.client_id or 0, [])
             batch.append((alert, shown[alert.id], recipients))
         await messenger.announce_all(batch)
         opened_ids = {a.id for a in opened}
@@ -309,7 +319,7 @@ class AlertEngine:
             by_alert.setdefault(d.alert_id, []).append(d)
         resolved_ids = {a.id for a in resolved}
         for alert in later:
-            pairs = recipients_of_deliveries(by_alert.get(alert.id, []), members)
+            pairs = recipients_of_deliveries(by_alert.get(alert.id, []), members, live)
             await messenger.update(alert, shown[alert.id], pairs)
             if alert.id in resolved_ids:
                 messenger.recovered(alert, shown[alert.id], pairs)

@@ -46,6 +46,15 @@ def prefs_of(settings: AlertSettings | None) -> Prefs:
     )
 
 
+# a watcher's texts have keys of the watchers' area (revoking a link drops what is queued for
+# its chats under those keys) and say nothing internal (no alert number)
+MESSAGE_KEY = {False: "alert-message", True: "watchers-alert"}
+RECOVERED_KEY = {False: "alert-recovered", True: "watchers-alert-back"}
+# what a client's watcher who opted in hears of (miners that stopped: offline or hashing
+# nothing), and their recovery
+WATCHED_KINDS = frozenset({"offline", "hanged"})
+
+
 @dataclass(frozen=True, slots=True)
 class Recipient:
     chat_id: int
@@ -53,6 +62,12 @@ class Recipient:
     staff: Staff | None  # None: a watcher's chat
     flags: frozenset[str]
     prefs: Prefs
+    link_id: int | None = None  # a watcher's: the link they watch through
+
+    @property
+    def private(self) -> bool:
+        """A watcher is no staff member: no addresses, places or staff names."""
+        return self.staff is None
 
 
 def own(member: Member, client_id: int | None, manager_id: int | None) -> bool:
@@ -123,12 +138,17 @@ def _title(alert: Alert, client: str | None) -> Any:
     return client if client is not None else {"t": "alert-no-client"}
 
 
-def message_args(alert: Alert, shown: Shown, zone: ZoneInfo) -> dict[str, Any]:
-    """The arguments of `alert-message`: what, whose, which miners, since when, its state."""
+def message_args(
+    alert: Alert, shown: Shown, zone: ZoneInfo, *, private: bool = False
+) -> dict[str, Any]:
+    """The arguments of `alert-message`: what, whose, which miners, since when, its state.
+    `private` (a watcher's): miners by serial or MAC only, and who took it or snoozed it left
+    out."""
     still = [row for row in shown.labels if not row[5]]
     listed = still or shown.labels
     names = [
-        location or miner_name(serial, mac, ip, i) for i, location, serial, mac, ip, _ in listed
+        miner_name(serial, mac, None, i) if private else location or miner_name(serial, mac, ip, i)
+        for i, location, serial, mac, ip, _ in listed
     ]
     count = len(still) if alert.status != "resolved" else alert.miners
     args: dict[str, Any] = {
@@ -148,6 +168,8 @@ def message_args(alert: Alert, shown: Shown, zone: ZoneInfo) -> dict[str, Any]:
     back = alert.miners - len(still)
     if alert.status == "resolved":
         args["state"] = {"t": "alert-state-resolved", "a": {"at": _local(alert.resolved_at, zone)}}
+    elif private:
+        args["state"] = {"t": "alert-state-back", "a": {"count": back}} if back > 0 else ""
     elif alert.status == "acknowledged":
         args["state"] = {
             "t": "alert-state-acknowledged",
@@ -164,9 +186,10 @@ def message_args(alert: Alert, shown: Shown, zone: ZoneInfo) -> dict[str, Any]:
 
 
 def buttons_for(alert: Alert, recipient: Recipient) -> list[Any] | None:
-    """The actions this recipient may take on the alert in its state (none for a watcher)."""
+    """The actions this recipient may take on the alert in its state (a watcher: open the
+    view)."""
     if recipient.staff is None:
-        return None
+        return [[{"open": "watch", "id": recipient.link_id}]] if recipient.link_id else None
     ref = {"id": alert.id}
     rows: list[Any] = []
     if alert.status == "open":
@@ -186,14 +209,20 @@ def buttons_for(alert: Alert, recipient: Recipient) -> list[Any] | None:
 
 
 def recipients_of_deliveries(
-    found: Sequence[AlertDelivery], members: Sequence[Member]
+    found: Sequence[AlertDelivery],
+    members: Sequence[Member],
+    watchers: Collection[tuple[int, int]] = (),
 ) -> list[tuple[AlertDelivery, Recipient]]:
+    """The chats that got these messages, as they are now: members still active; watchers'
+    chats only while still opted in on a live link (`watchers`: chat and link pairs)."""
     by_staff = {m.staff.id: m for m in members}
     out = []
     for d in found:
         member = by_staff.get(d.staff_id) if d.staff_id is not None else None
         if d.staff_id is not None and member is None:
             continue  # deactivated since
+        if d.staff_id is None and (d.chat_id, d.link_id) not in watchers:
+            continue  # a watcher who stopped listening, or whose link ended
         if member is not None:
             out.append(
                 (
@@ -208,7 +237,7 @@ def recipients_of_deliveries(
                 )
             )
         else:
-            out.append((d, Recipient(d.chat_id, d.locale, None, frozenset(), Prefs())))
+            out.append((d, Recipient(d.chat_id, d.locale, None, frozenset(), Prefs(), d.link_id)))
     return out
 
 
@@ -239,13 +268,20 @@ class Messenger:
             for a in alerts
         }
 
+    def _args(self, alert: Alert, shown: Shown) -> dict[bool, dict[str, Any]]:
+        """The message's arguments for members (False) and for watchers (True)."""
+        return {
+            private: message_args(alert, shown, self.zone, private=private)
+            for private in (False, True)
+        }
+
     def _first(self, alert: Alert, r: Recipient, args: dict[str, Any], dedup: str | None) -> Any:
         """A new message of the alert in the recipient's chat (held through quiet hours)."""
         return outbox.queue(
             self.session,
             r.chat_id,
             r.locale,
-            "alert-message",
+            MESSAGE_KEY[r.private],
             args=args,
             buttons=buttons_for(alert, r),
             dedup_key=dedup,
@@ -260,9 +296,9 @@ class Messenger:
         """The first messages of several alerts: the outbox rows, one flush, the deliveries."""
         queued: list[tuple[Alert, Recipient, Any]] = []
         for alert, shown, recipients in batch:
-            args = message_args(alert, shown, self.zone)
+            args = self._args(alert, shown)
             queued += [
-                (alert, r, self._first(alert, r, args, f"alert-{alert.id}-{r.chat_id}"))
+                (alert, r, self._first(alert, r, args[r.private], f"alert-{alert.id}-{r.chat_id}"))
                 for r in recipients
             ]
         await self.session.flush()  # the rows' ids, for the deliveries
@@ -274,6 +310,7 @@ class Messenger:
                     staff_id=r.staff.id if r.staff else None,
                     outbox_id=row.id,
                     locale=r.locale,
+                    link_id=r.link_id,
                 )
                 for alert, r, row in queued
             ]
@@ -284,7 +321,7 @@ class Messenger:
         self, alert: Alert, shown: Shown, delivered: Sequence[tuple[AlertDelivery, Recipient]]
     ) -> None:
         """Put the alert as it is now into every message that told it."""
-        args = message_args(alert, shown, self.zone)
+        args = self._args(alert, shown)
         for d, r in delivered:
             if d.outbox_id is None:
                 continue
@@ -293,8 +330,8 @@ class Messenger:
                 d.outbox_id,
                 d.chat_id,
                 r.locale,
-                "alert-message",
-                args=args,
+                MESSAGE_KEY[r.private],
+                args=args[r.private],
                 buttons=buttons_for(alert, r),
             )
             self.queued += 1
@@ -304,9 +341,9 @@ class Messenger:
     ) -> None:
         """A snooze is over and the alert still open: a new message in each chat (later changes
         edit that one)."""
-        args = message_args(alert, shown, self.zone)
+        args = self._args(alert, shown)
         for d, r in delivered:
-            row = self._first(alert, r, args, None)
+            row = self._first(alert, r, args[r.private], None)
             await self.session.flush()
             d.outbox_id = row.id
             self.queued += 1
@@ -330,9 +367,11 @@ class Messenger:
                 self.session,
                 d.chat_id,
                 r.locale,
-                "alert-recovered",
+                RECOVERED_KEY[r.private],
                 args=args,
-                buttons=[[{"alert": "miners", "id": alert.id}]] if r.staff else None,
+                buttons=(
+                    [[{"alert": "miners", "id": alert.id}]] if r.staff else buttons_for(alert, r)
+                ),
                 dedup_key=f"alert-{alert.id}-{d.chat_id}-recovered",
                 not_before=r.prefs.hold_for(alert.kind, self.now, self.zone),
             )

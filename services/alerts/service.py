@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import outbox
@@ -471,7 +471,7 @@ class AlertService:
         out.sort(key=lambda c: (-c.alerts, -c.overdue, -c.changed, c.name))
         return out
 
-    # --- watchers (issue 14) and followers ----------------------------------------------------
+    # --- following a client ---------------------------------------------------------------
 
     async def following(self, actor: Actor, client_id: int) -> bool:
         async with self.db.read() as session:
@@ -498,32 +498,6 @@ class AlertService:
             elif not on and found is not None:
                 await session.delete(found)
         return on
-
-    async def follow_chat(self, client_id: int, chat_id: int, locale: str | None) -> None:
-        """Entry point for watcher links: the chat gets the client's offline alerts and their
-        recovery (no buttons; no permission: the watcher link was checked by its caller)."""
-        async with self.db.write() as session:
-            found = await session.scalar(
-                select(AlertSubscription).where(
-                    AlertSubscription.client_id == client_id, AlertSubscription.chat_id == chat_id
-                )
-            )
-            if found is None:
-                session.add(
-                    AlertSubscription(
-                        client_id=client_id, chat_id=chat_id, locale=locale, created_at=self.clock()
-                    )
-                )
-            else:
-                found.locale = locale
-
-    async def unfollow_chat(self, client_id: int, chat_id: int) -> None:
-        async with self.db.write() as session:
-            await session.execute(
-                delete(AlertSubscription).where(
-                    AlertSubscription.client_id == client_id, AlertSubscription.chat_id == chat_id
-                )
-            )
 
 
 def _quiet(text: str) -> tuple[int | None, int | None]:

@@ -241,14 +241,10 @@ async def members(session: AsyncSession) -> list[Member]:
         flags.setdefault(role_id, set()).add(permission)
     settings = {s.staff_id: s for s in await session.scalars(select(AlertSettings))}
     follows: dict[int, set[int]] = {}
-    for staff_id, client_id in (  # staff_id is never None here (the query says so)
-        await session.execute(
-            select(AlertSubscription.staff_id, AlertSubscription.client_id).where(
-                AlertSubscription.staff_id.is_not(None)
-            )
-        )
+    for staff_id, client_id in (
+        await session.execute(select(AlertSubscription.staff_id, AlertSubscription.client_id))
     ).all():
-        follows.setdefault(cast(int, staff_id), set()).add(client_id)
+        follows.setdefault(staff_id, set()).add(client_id)
     return [
         Member(
             s,
@@ -258,23 +254,6 @@ async def members(session: AsyncSession) -> list[Member]:
         )
         for s in staff
     ]
-
-
-async def watcher_chats(
-    session: AsyncSession, client_ids: Collection[int]
-) -> dict[int, list[tuple[int, str | None]]]:
-    """Chats that are not members following each client: (chat id, language)."""
-    if not client_ids:
-        return {}
-    rows = await session.execute(
-        select(AlertSubscription.client_id, AlertSubscription.chat_id, AlertSubscription.locale)
-        .where(AlertSubscription.client_id.in_(client_ids), AlertSubscription.chat_id.is_not(None))
-        .order_by(AlertSubscription.id)
-    )
-    out: dict[int, list[tuple[int, str | None]]] = {}
-    for client_id, chat_id, locale in rows.all():
-        out.setdefault(client_id, []).append((cast(int, chat_id), locale))
-    return out
 
 
 async def settings_of(session: AsyncSession, staff_id: int) -> AlertSettings | None:

@@ -45,7 +45,7 @@ async def test_an_edit_follows_its_message_wherever_it_went(
     await app.outbox.stop()  # delivered by hand, round by round
     role = {"role": {"t": "role-manager"}}
     async with app.db.write() as session:
-        first = outbox.notify_chat(
+        first = outbox.queue(
             session,
             OWNER_ID,
             "en",

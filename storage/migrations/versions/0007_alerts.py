@@ -49,9 +49,7 @@ def upgrade() -> None:
         "alert_subscriptions",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("client_id", sa.Integer(), nullable=False),
-        sa.Column("staff_id", sa.Integer(), nullable=True),
-        sa.Column("chat_id", sa.BigInteger(), nullable=True),
-        sa.Column("locale", sa.String(length=8), nullable=True),
+        sa.Column("staff_id", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["client_id"],
@@ -66,7 +64,6 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_alert_subscriptions")),
-        sa.UniqueConstraint("client_id", "chat_id", name="uq_alert_subscriptions_client_chat"),
         sa.UniqueConstraint("client_id", "staff_id", name="uq_alert_subscriptions_client_staff"),
     )
     with op.batch_alter_table("alert_subscriptions", schema=None) as batch_op:
@@ -117,10 +114,17 @@ def upgrade() -> None:
         sa.Column("staff_id", sa.Integer(), nullable=True),
         sa.Column("outbox_id", sa.Integer(), nullable=True),
         sa.Column("locale", sa.String(length=8), nullable=True),
+        sa.Column("link_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["alert_id"],
             ["alerts.id"],
             name=op.f("fk_alert_deliveries_alert_id_alerts"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["link_id"],
+            ["watcher_links.id"],
+            name=op.f("fk_alert_deliveries_link_id_watcher_links"),
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
