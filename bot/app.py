@@ -27,7 +27,7 @@ from bot.config import Settings
 from bot.exports import ExportWorker
 from bot.middlewares import ActorMiddleware, DomainErrorMiddleware
 from bot.outbox import OutboxSender
-from bot.retry import RetryAfterMiddleware
+from bot.retry import RetryAfterMiddleware, ScreenMiddleware
 from bot.session import BotApiSession
 from bot.web import WebServer
 from handlers import build_routers, watchers
@@ -114,6 +114,7 @@ class FarmDesk:
         self.dp.update.outer_middleware(
             ActorMiddleware(self.services, self.translations, settings.default_locale)
         )
+        self.dp.callback_query.outer_middleware(ScreenMiddleware())  # bot/retry.py
         for observer in (self.dp.message, self.dp.callback_query):
             observer.middleware(CallbackAnswerMiddleware())
             observer.middleware(DomainErrorMiddleware())
@@ -144,6 +145,7 @@ class FarmDesk:
 
     async def _on_startup(self) -> None:
         await self.set_commands()
+        await self.services.operations.recover()  # tell members what a stop cut off
         self.outbox.start()
         self.exports.start()
         self._schedule()
@@ -172,6 +174,7 @@ class FarmDesk:
         # alerts: snoozes that are over page again; each member's digest at their time
         add(self.services.alerts.wake_snoozed, "interval", seconds=60, id="alerts-snoozes")
         add(self.services.alerts.send_digests, "cron", minute="*/5", id="alerts-digest")
+        add(self.services.operations.purge, "cron", hour=3, minute=50, id="operations-purge")
 
     async def _on_shutdown(self) -> None:
         if self.scheduler.running:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from functools import partial
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
@@ -111,9 +112,16 @@ class ExportWorker:
             await exports.undeliverable(job.id, tell=False)
             return
         t = self.translations.get(job.locale)
+        await exports.notice_first(job.id)
         try:
             ids = await send_export(
-                self.bot, job.chat_id, t, job, exports.path, before_send=self.gate.wait
+                self.bot,
+                job.chat_id,
+                t,
+                job,
+                exports.path,
+                before_send=self.gate.wait,
+                record=partial(exports.record_part, job.id),
             )
         except TelegramForbiddenError:
             log.info("export %s: the member blocked the bot", job.id)

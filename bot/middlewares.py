@@ -16,10 +16,11 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from handlers.audience import start_payload
 from handlers.callbacks import WatchCb
+from handlers.fit import plain_text
 from handlers.labels import error_text
 from locales import Localizer, Translations
 from services.container import Services
-from services.errors import DomainError
+from services.errors import AlreadyDone, DomainError
 from services.staff import locale_from_telegram
 
 log = logging.getLogger(__name__)
@@ -91,9 +92,11 @@ class DomainErrorMiddleware(BaseMiddleware):
             t: Localizer = data["t"]
             text = error_text(t, exc)
             log.info("refused %s: %r", type(exc).__name__, exc.args)
-            if isinstance(event, CallbackQuery) and len(text) <= ALERT_LIMIT:
+            alert = plain_text(text)  # Telegram shows an alert as it is, without parsing HTML
+            if isinstance(event, CallbackQuery) and len(alert) <= ALERT_LIMIT:
                 answer: CallbackAnswer = data["callback_answer"]
-                answer.text, answer.show_alert = text, True
+                # a toast for what is done already: its result stays on screen, nothing to read
+                answer.text, answer.show_alert = alert, not isinstance(exc, AlreadyDone)
             elif isinstance(event, CallbackQuery):
                 await event.bot.send_message(event.from_user.id, text)  # type: ignore[union-attr]
             elif isinstance(event, Message):

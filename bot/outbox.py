@@ -1,20 +1,23 @@
 """Delivers queued notifications under Telegram's limits; what a restart cuts off goes after it.
 
-Limits: about 25 messages a second overall and one a second per chat. A 429 puts the message back
-with Telegram's `retry_after`; a chat that blocked the bot is marked and skipped; server and
-network errors are retried with back-off, then given up and logged.
+Limits: about 25 messages a second overall and one a second per chat. Each round takes the oldest
+due message of every chat (so a chat's messages keep their order; one held for a member's quiet
+hours holds up nothing else) and sends those of chats that are ready, side by side: a chat under
+flood control waits for its own `retry_after` (the message goes back with `not_before`) and holds
+up no other chat. A chat that blocked the bot is marked and skipped; server and network errors are
+retried with back-off, then given up and logged.
 
-Each message sent has its Telegram message id recorded, so a later row can edit it (`edit_of`,
-alerts): an edit waits while the message it changes is still waiting, and becomes a new message
-when that one can no longer be edited (deleted, too old) or was never delivered; later edits
-then change the new one.
+A message goes into an existing one of its chat instead of a new one when it names it: by its
+Telegram id (`edit_message_id`, an operation's status message), or as the message another row put
+there (`edit_of`, alerts; each message sent has its id recorded). An edit waits while its original
+is still waiting, and becomes a new message when the original can no longer be edited (deleted,
+too old) or was never delivered; later edits then change the new one.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import html
 import logging
 import time
 from datetime import datetime, timedelta
@@ -29,34 +32,16 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.types import InlineKeyboardMarkup
-from sqlalchemy import CursorResult, delete, select
+from sqlalchemy import CursorResult, delete, func, select
 
-from handlers.notifications import notification_markup
-from locales import Html, Localizer, Translations
+from bot.retry import caller_waits
+from handlers.notifications import notification_markup, notification_text
+from locales import Translations
 from storage.db import Database
 from storage.models import OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
-
-
-def _resolve(t: Localizer, args: dict[str, Any]) -> dict[str, Any]:
-    """Arguments given as ``{"t": key}`` are themselves translated (a role's name, a status),
-    with arguments of their own as ``{"t": key, "a": {...}}``; a list of those is one line each
-    (a digest's clients)."""
-    return {k: _piece(t, v) for k, v in args.items()}
-
-
-def _piece(t: Localizer, value: Any) -> Any:
-    if isinstance(value, dict) and "t" in value:
-        return Html(t(value["t"], **value.get("a", {})))
-    if isinstance(value, list):
-        return Html(
-            "\n".join(
-                str(_piece(t, v)) if isinstance(v, dict) else html.escape(str(v)) for v in value
-            )
-        )
-    return value
 
 
 class RateGate:
@@ -70,6 +55,11 @@ class RateGate:
 
     def chat_ready(self, chat_id: int) -> bool:
         return self._next_chat.get(chat_id, 0.0) <= time.monotonic()
+
+    def hold(self, chat_id: int, seconds: float) -> None:
+        """Telegram asked to wait before writing to this chat again (flood control)."""
+        until = time.monotonic() + seconds
+        self._next_chat[chat_id] = max(self._next_chat.get(chat_id, 0.0), until)
 
     async def wait(self, chat_id: int) -> None:
         now = time.monotonic()
@@ -118,25 +108,38 @@ class OutboxSender:
                 await asyncio.sleep(self.poll_interval)
 
     async def deliver_due(self, limit: int = 50) -> int:
-        """Send what is due now; returns how many messages were handled."""
+        """Send what is due now (one message per chat, chats side by side); returns how many
+        messages were handled."""
+        now = utcnow()
         async with self.db.read() as session:
-            due = (
+            oldest = (
+                select(func.min(OutboxMessage.id))
+                .where(OutboxMessage.status == "pending", OutboxMessage.not_before <= now)
+                .group_by(OutboxMessage.chat_id)
+            )
+            heads = (
                 await session.scalars(
                     select(OutboxMessage)
-                    .where(OutboxMessage.status == "pending", OutboxMessage.not_before <= utcnow())
+                    .where(OutboxMessage.id.in_(oldest))
                     .order_by(OutboxMessage.id)
-                    .limit(limit)
                 )
             ).all()
-        for message in due:
-            await self.gate.wait(message.chat_id)
-            await self._deliver(message)
-        return len(due)
+        ready = [m for m in heads if self.gate.chat_ready(m.chat_id)][:limit]
+        sends = []
+        for message in ready:
+            await self.gate.wait(message.chat_id)  # the overall rate; the chat itself is ready
+            sends.append(asyncio.create_task(self._deliver(message)))
+        for outcome in await asyncio.gather(*sends, return_exceptions=True):
+            if isinstance(outcome, Exception):
+                log.error("outbox: a delivery failed", exc_info=outcome)
+        return len(ready)
 
     async def _target(self, message: OutboxMessage) -> int | datetime | None:
         """For an edit: the id of the message the original put in the chat, or, while the
         original is still to be sent (it may be held until quiet hours end), when to try
         again; None to send a new message (not an edit, or nothing left to change)."""
+        if message.edit_message_id is not None:
+            return message.edit_message_id
         if message.edit_of is None:
             return None
         async with self.db.read() as session:
@@ -159,17 +162,19 @@ class OutboxSender:
                 if row is not None and row.status == "pending":
                     row.not_before = target
             return
-        text = t(message.text_key, **_resolve(t, message.args))
+        text = notification_text(t, message.text_key, message.args)
         keyboard = notification_markup(t, message.buttons)
         sent_id: int | None = None
         try:
-            if target is not None:
-                sent_id = await self._edit(message, target, text, keyboard)
-            if sent_id is None:
-                sent = await self.bot.send_message(message.chat_id, text, reply_markup=keyboard)
-                sent_id = sent.message_id
+            with caller_waits():  # a 429 comes back at once: this chat waits, no other
+                if target is not None:
+                    sent_id = await self._edit(message, target, text, keyboard)
+                if sent_id is None:
+                    sent = await self.bot.send_message(message.chat_id, text, reply_markup=keyboard)
+                    sent_id = sent.message_id
         except TelegramRetryAfter as exc:
             status, error, delay = "pending", str(exc), timedelta(seconds=exc.retry_after)
+            self.gate.hold(message.chat_id, exc.retry_after)
         except TelegramForbiddenError as exc:
             status, error = "blocked", str(exc)
         except TelegramBadRequest as exc:

@@ -7,7 +7,15 @@ from zoneinfo import ZoneInfo
 
 from locales import Localizer
 from services.actor import Actor
-from services.errors import AreaClosed, Conflict, DomainError, Invalid, NotFound, PermissionDenied
+from services.errors import (
+    AlreadyDone,
+    AreaClosed,
+    Conflict,
+    DomainError,
+    Invalid,
+    NotFound,
+    PermissionDenied,
+)
 from services.staff import RoleInfo
 
 
@@ -31,13 +39,18 @@ def error_text(t: Localizer, error: DomainError) -> str:
         return t("error-not-found")
     if isinstance(error, Invalid):
         key = f"invalid-{error.field.replace('_', '-')}-{error.reason}"
-        return t(key, **error.details) if t.has(key) else t("error-invalid")
+        if not t.has(key):  # a reason any field can have ("invisible"), else in general
+            key = f"invalid-{error.reason}" if t.has(f"invalid-{error.reason}") else "error-invalid"
+        return t(key, **error.details)
     if isinstance(error, AreaClosed):
         lines = [t(f"{error.area}-closed")]
         lines += [
             t(f"{error.area}-closed-{p}", plan=t(f"plan-{error.plan}")) for p in error.problems
         ]
         return "\n".join(lines)
+    if isinstance(error, AlreadyDone):
+        key = f"already-done-{error.what.replace('.', '-').replace('_', '-')}"
+        return t(key) if t.has(key) else t("already-done")
     if isinstance(error, Conflict):
         key = f"conflict-{error.reason}"
         return t(key, **error.details) if t.has(key) else t("error-conflict")

@@ -6,7 +6,7 @@ import html
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.types import CallbackQuery
 
 from handlers.callbacks import LogCb, MenuCb
@@ -48,7 +48,7 @@ def log_entry(t: Localizer, e: LogEntry, zone: ZoneInfo) -> str:
 def router() -> Router:
     r = Router(name="logs")
 
-    @r.callback_query(LogCb.filter())
+    @r.callback_query(LogCb.filter(F.cat.in_({"", *CATEGORIES})))
     async def on_logs(
         query: CallbackQuery, callback_data: LogCb, actor: Actor, t: Localizer, services: Services
     ) -> None:

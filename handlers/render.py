@@ -14,8 +14,8 @@ from aiogram.types import (
 )
 
 from handlers.callbacks import NoopCb
+from handlers.fit import fit
 
-MAX_TEXT = 4096
 Rows = Sequence[Sequence[InlineKeyboardButton]]
 
 
@@ -40,16 +40,12 @@ def pager(page: int, pages: int, make: type | object) -> list[InlineKeyboardButt
     return row
 
 
-def fit(text: str) -> str:
-    """Keep a message within Telegram's limit (lists are paginated; this is the last guard)."""
-    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
-
-
 async def show(
     event: Message | CallbackQuery, text: str, rows: Rows = (), *, new: bool = False
 ) -> None:
     """Edit the message the tapped button is on; otherwise (a command, a typed answer, or
-    `new=True`) send a new message."""
+    `new=True`) send a new message. A text over Telegram's limit is cut between its entries
+    (handlers/fit.py); the buttons, and so the pages, stay."""
     keyboard = markup(rows) if rows else None
     text = fit(text)
     if isinstance(event, CallbackQuery) and new:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from handlers.callbacks import AlertSetCb, BillCb, MenuCb, SettingsCb, TelemetryCb, WatcherCb
@@ -21,6 +21,17 @@ from services.permissions import Permission
 
 _FORMS = {"name": SettingsForm.name, "tz": SettingsForm.timezone, "cur": SettingsForm.currency}
 _FIELDS = {"name": "name", "tz": "timezone", "cur": "currency"}
+
+
+def _ask_rows(t: Localizer, action: str) -> list[list[InlineKeyboardButton]]:
+    """The common values as buttons (time zones, currencies), and Cancel."""
+    presets: tuple[str, ...] = {"tz": COMMON_TIMEZONES, "cur": COMMON_CURRENCIES}.get(action, ())
+    rows = [
+        [button(p, SettingsCb(action=action, value=p).pack()) for p in presets[i : i + 2]]
+        for i in range(0, len(presets), 2)
+    ]
+    rows.append([button(t("cancel"), SettingsCb(action="show").pack())])
+    return rows
 
 
 async def settings_screen(
@@ -114,15 +125,7 @@ def router() -> Router:
             await settings_screen(query, actor, t, services)
             return
         await state.set_state(_FORMS[action])
-        presets: tuple[str, ...] = {"tz": COMMON_TIMEZONES, "cur": COMMON_CURRENCIES}.get(
-            action, ()
-        )
-        rows = [
-            [button(p, SettingsCb(action=action, value=p).pack()) for p in presets[i : i + 2]]
-            for i in range(0, len(presets), 2)
-        ]
-        rows.append([button(t("cancel"), SettingsCb(action="show").pack())])
-        await show(query, t(f"settings-ask-{action}"), rows)
+        await show(query, t(f"settings-ask-{action}"), _ask_rows(t, action))
 
     @r.message(StateFilter(*_FORMS.values()), F.text)
     async def on_typed(
@@ -133,7 +136,8 @@ def router() -> Router:
         try:
             await services.facility.update(actor, _FIELDS[action], message.text or "")
         except Invalid as exc:
-            await message.answer(error_text(t, exc) + "\n" + t(f"settings-ask-{action}"))
+            text = error_text(t, exc) + "\n" + t(f"settings-ask-{action}")
+            await show(message, text, _ask_rows(t, action))
             return
         await state.clear()
         await message.answer(t("settings-saved"))

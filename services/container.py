@@ -18,6 +18,7 @@ from services.facility import FacilityService
 from services.miners.import_store import ImportStore
 from services.miners.imports import ImportService
 from services.miners.service import MinerService
+from services.operations import OperationService
 from services.roles import RoleService
 from services.staff import StaffService
 from services.tasks.assets import AssetService
@@ -54,6 +55,7 @@ class Services:
     watchers: WatcherService
     watcher_alerts: WatcherAlerts
     alerts: AlertService
+    operations: OperationService
 
     @classmethod
     def build(
@@ -70,6 +72,7 @@ class Services:
     ) -> Services:
         audit = AuditService(db)
         facility = FacilityService(db, clock=clock)
+        operations = OperationService(db, clock=clock)
         telemetry = TelemetryService(
             db,
             facility,
@@ -91,7 +94,7 @@ class Services:
             exports=ExportService(db, facility, directory=Path(data_dir) / "exports", clock=clock),
             miners=MinerService(db, facility, clock=clock),
             imports=ImportService(
-                db, facility, ImportStore(Path(data_dir) / "imports"), clock=clock
+                db, facility, ImportStore(Path(data_dir) / "imports"), operations, clock=clock
             ),
             telemetry=telemetry,
             energy=EnergyService(db, facility, clock=clock),
@@ -101,6 +104,7 @@ class Services:
             watchers=WatcherService(db, facility, telemetry, clock=clock),
             watcher_alerts=WatcherAlerts(db, facility, clock=clock),
             alerts=AlertService(db, facility, clock=clock),
+            operations=operations,
         )
         # alerts (watchers who opted in among their recipients): evaluated after every poll cycle
         built.telemetry.add_listener(built.alerts.engine.on_cycle)

@@ -63,3 +63,14 @@ class Conflict(DomainError):
     def __init__(self, reason: str, **details: Any) -> None:
         super().__init__(reason, **details)
         self.reason = reason
+
+
+class AlreadyDone(DomainError):
+    """A one-off action (applying an import) that was done already: the member is told with a
+    short toast, and the result already on screen stays."""
+
+    code = "already-done"
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what

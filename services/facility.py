@@ -7,11 +7,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
 
 from services.actor import Actor
 from services.errors import AreaClosed, Invalid
 from services.permissions import Permission
+from services.text import clean_name
 from storage.db import Database
 from storage.models import FacilitySettings, utcnow
 from storage.repositories import audit as audit_repo
@@ -30,6 +32,13 @@ COMMON_TIMEZONES = (
 _CURRENCY_RE = re.compile(r"^[A-Z]{3,5}$")
 TELEMETRY_INTERVALS = (60, 120, 300, 600, 900, 1800, 3600)  # seconds between poll cycles
 LOWHASH_RANGE = (50, 99)  # % of its expected hashrate below which a miner is Lowhash
+
+
+@cache
+def _zone_names() -> dict[str, str]:
+    """IANA zone names by their case-folded form. Typed text is looked up here, never handed
+    to ZoneInfo: a long or odd value would make it raise (file name too long, bad path)."""
+    return {name.casefold(): name for name in available_timezones()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,17 +73,12 @@ def _facility(row: FacilitySettings) -> Facility:
 def clean_value(field: str, value: object) -> object:
     """Validate one setting; raise Invalid with a reason the handler can explain."""
     if field == "name":
-        text = " ".join(str(value).split())
-        if not 1 <= len(text) <= 64:
-            raise Invalid("name", "length", min=1, max=64)
-        return text
+        return clean_name("name", str(value), max_len=64)
     if field == "timezone":
-        text = str(value).strip()
-        try:
-            ZoneInfo(text)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise Invalid("timezone", "unknown") from exc
-        return text
+        zone = _zone_names().get(str(value).strip().casefold())
+        if zone is None:
+            raise Invalid("timezone", "unknown")
+        return zone
     if field == "currency":
         text = str(value).strip().upper()
         if not _CURRENCY_RE.match(text):

@@ -28,8 +28,11 @@ def notify(
     buttons: list[dict[str, Any]] | None = None,
     dedup_key: str | None = None,
     not_before: datetime | None = None,
+    edit_message_id: int | None = None,
 ) -> OutboxMessage | None:
-    """Queue a message to one staff member (nothing is queued for a deactivated member)."""
+    """Queue a message to one staff member (nothing is queued for a deactivated member).
+    With `edit_message_id`, the text goes into that message of theirs (a new one if it can no
+    longer be edited)."""
     if not recipient.is_active:
         return None
     return queue(
@@ -41,6 +44,7 @@ def notify(
         buttons=buttons,
         dedup_key=dedup_key,
         not_before=not_before,
+        edit_message_id=edit_message_id,
     )
 
 
@@ -54,9 +58,11 @@ def queue(
     buttons: list[Any] | None = None,
     dedup_key: str | None = None,
     not_before: datetime | None = None,
+    edit_message_id: int | None = None,
 ) -> OutboxMessage:
     """Queue a message to any private chat (a watcher's too, who is no staff member); not
-    before `not_before` when given (a member's quiet hours)."""
+    before `not_before` when given (a member's quiet hours); into the chat's message
+    `edit_message_id` when given."""
     row = OutboxMessage(
         chat_id=chat_id,
         locale=locale,
@@ -64,6 +70,7 @@ def queue(
         args=args or {},
         buttons=buttons,
         dedup_key=dedup_key,
+        edit_message_id=edit_message_id,
     )
     if not_before is not None:
         row.not_before = not_before

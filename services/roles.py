@@ -13,6 +13,7 @@ from services.actor import Actor
 from services.errors import Conflict, Invalid, NotFound, PermissionDenied
 from services.permissions import DEFAULT_ROLES, OWNER, Permission
 from services.staff import RoleInfo, may_assign, role_info
+from services.text import has_visible, tidy
 from storage.db import Database
 from storage.models import Role, utcnow
 from storage.repositories import audit as audit_repo
@@ -70,8 +71,8 @@ class RoleService:
     async def create_custom(self, actor: Actor, template_id: int, name: str) -> RoleInfo:
         """A new role with the template's rank and flags, to be adjusted flag by flag."""
         actor.require(Permission.ROLES_MANAGE)
-        name = " ".join(name.split())
-        if not _NAME_RE.match(name):
+        name = tidy(name)
+        if not _NAME_RE.match(name) or not has_visible(name):
             raise Invalid("role_name", "format")
         async with self.db.write() as session:
             template = await session.get(Role, template_id)

@@ -758,8 +758,41 @@ class OutboxMessage(Base):
     # the message another row of the same chat put there (`edit_of`: that row's id)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     edit_of: Mapped[int | None] = mapped_column(Integer)
+    # Put the text into this message of the chat (an operation's status message) instead of a
+    # new one; a new one when it can no longer be edited.
+    edit_message_id: Mapped[int | None] = mapped_column(BigInteger)
 
     __table_args__ = (Index("ix_outbox_status_not_before", "status", "not_before"),)
+
+
+class Operation(Base):
+    """A long operation a member started (reading an import, applying it), kept until they have
+    been told how it ended: after a restart, each one still running is reported as not done
+    (with a button to do it again) and each one done but not yet reported is reported.
+
+    `key` makes an operation happen once (an import is applied once: a second tap finds it
+    done); `message_id` is the message showing its progress, edited with the outcome.
+    """
+
+    __tablename__ = "operations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str | None] = mapped_column(String(64))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    told_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("kind", "key"),
+        Index("ix_operations_status", "status"),
+    )
 
 
 class FsmRecord(Base):

@@ -129,6 +129,17 @@ class Call:
 
 
 @dataclass
+class _Hook:
+    """What :meth:`FakeBotAPI.on_call` registered: run `action` when a matching call arrives."""
+
+    method: str
+    action: Callable[[Call], None]
+    match: Callable[[dict[str, Any]], bool] | None
+    perform: bool
+    times: int
+
+
+@dataclass
 class UploadedFile:
     """A file part of a multipart request (as it appears in ``Call.params``)."""
 
@@ -445,7 +456,7 @@ def _format_text(
     plain, parsed = _trim(plain, parsed)
     if empty is not None and not plain:
         raise _bad_request(empty)
-    if len(plain) > limit:
+    if _utf16_len(plain) > limit:  # Telegram counts the parsed text, in UTF-16 code units
         raise _bad_request(too_long)
     return plain, parsed
 
@@ -572,7 +583,8 @@ class FakeBotAPI:
         self._callback_users: dict[str, int] = {}
         self._user_callbacks: dict[int, list[str]] = {}
         # fault injection and activity tracking
-        self._failures: dict[str, deque[ApiError]] = {}
+        self._failures: dict[tuple[str, int | None], deque[ApiError]] = {}
+        self._hooks: list[_Hook] = []
         # flood control (off unless `enforce_limits`): messages a second overall, per chat
         self._limits: tuple[int, float, float] | None = None
         self._sent_times: deque[float] = deque()
@@ -668,8 +680,11 @@ class FakeBotAPI:
         description: str | None = None,
         retry_after: int | None = None,
         times: int = 1,
+        chat_id: int | None = None,
     ) -> None:
-        """Make the next ``times`` calls of ``method`` fail with the given error."""
+        """Make the next ``times`` calls of ``method`` fail with the given error; with
+        ``chat_id``, only the calls for that chat (Telegram's flood control and blocks are per
+        chat: other chats are served meanwhile)."""
         if error_code == 429 and retry_after is None:
             retry_after = 1
         if description is None:
@@ -685,9 +700,48 @@ class FakeBotAPI:
                 502: "Bad Gateway",
             }.get(error_code, f"Error {error_code}")
         parameters = {"retry_after": retry_after} if retry_after is not None else None
-        queue = self._failures.setdefault(method.lower(), deque())
+        queue = self._failures.setdefault((method.lower(), chat_id), deque())
         for _ in range(times):
             queue.append(ApiError(error_code, description, parameters))
+
+    def on_call(
+        self,
+        method: str,
+        action: Callable[[Call], None],
+        *,
+        match: Callable[[dict[str, Any]], bool] | None = None,
+        perform: bool = True,
+        times: int = 1,
+    ) -> None:
+        """Run ``action(call)`` the moment a call of ``method`` (whose params satisfy ``match``)
+        arrives, before it is answered: e.g. kill the bot's process there. With ``perform``,
+        the call then takes effect as Telegram would have done it (the bot never hears back);
+        without, it is lost on the way (answered 502, nothing done)."""
+        self._hooks.append(_Hook(method.lower(), action, match, perform, times))
+
+    def _run_hook(self, call: Call) -> bool:
+        """Run the first hook matching `call`; returns False when the call must not be done."""
+        for hook in self._hooks:
+            if hook.method == call.method.lower() and (
+                hook.match is None or hook.match(call.params)
+            ):
+                hook.times -= 1
+                if hook.times <= 0:
+                    self._hooks.remove(hook)
+                hook.action(call)
+                return hook.perform
+        return True
+
+    def _next_failure(self, method: str, params: dict[str, Any]) -> ApiError | None:
+        chat_id = params.get("chat_id")
+        keys: list[tuple[str, int | None]] = [(method.lower(), None)]
+        if isinstance(chat_id, int):
+            keys.insert(0, (method.lower(), chat_id))
+        for key in keys:
+            queue = self._failures.get(key)
+            if queue:
+                return queue.popleft()
+        return None
 
     def user(
         self,
@@ -829,9 +883,11 @@ class FakeBotAPI:
                 raise ApiError(413, "Request Entity Too Large") from None
             if request.match_info["token"] != self.token:
                 raise ApiError(401, "Unauthorized")
-            queue = self._failures.get(method.lower())
-            if queue:
-                raise queue.popleft()
+            if not self._run_hook(call):
+                raise ApiError(502, "Bad Gateway")
+            failure = self._next_failure(method, call.params)
+            if failure is not None:
+                raise failure
             if self._limits is not None and method.lower() in _FLOOD_LIMITED:
                 self._flood_check(call.params)
             handler = self._handlers.get(method.lower())

@@ -14,8 +14,10 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramEntityTooLarge,
+    TelegramForbiddenError,
     TelegramNotFound,
     TelegramRetryAfter,
+    TelegramServerError,
     TelegramUnauthorizedError,
 )
 from aiogram.types import (
@@ -414,3 +416,72 @@ async def test_wait_processed_timeout_reports(fake: FakeBotAPI) -> None:
     await user.send("hello", wait=False)
     fake.mark_processed(2)
     await fake.wait_processed(2)
+
+
+async def test_length_is_counted_after_parsing_in_utf16_units(fake: FakeBotAPI, bot: Bot) -> None:
+    # an emoji outside the BMP is two UTF-16 code units, as Telegram counts them
+    await bot.send_message(CHAT, "😀" * 2048)
+    with pytest.raises(TelegramBadRequest, match="message is too long"):
+        await bot.send_message(CHAT, "😀" * 2048 + "x")
+    # markup and escapes do not count: 4096 visible characters from 8,000+ of HTML
+    sent = await bot.send_message(CHAT, "<b>&amp;</b>" * 4096, parse_mode="HTML")
+    assert sent.text == "&" * 4096
+    with pytest.raises(TelegramBadRequest, match="caption is too long"):
+        await bot.send_document(CHAT, BufferedInputFile(b"x", "a.txt"), caption="😀" * 513)
+
+
+async def test_html_that_telegram_refuses(fake: FakeBotAPI, bot: Bot) -> None:
+    refused = [
+        "1 < 2",  # a bare "<"
+        "<3 farms",
+        "a <b>bold",  # never closed
+        "<b>half</b",  # cut inside the end tag
+        "<b>half</",
+        "<b>cut <i",  # cut inside a start tag
+        "<b><i>misnested</b></i>",
+        "</i>",
+        "&amp",  # cut inside an entity
+    ]
+    for text in refused:
+        with pytest.raises(TelegramBadRequest, match="can't parse entities"):
+            await bot.send_message(CHAT, text, parse_mode="HTML")
+    assert fake.chat(CHAT) == []
+
+
+async def test_flood_control_and_blocks_for_one_chat_and_one_method(
+    fake: FakeBotAPI, bot: Bot
+) -> None:
+    other = CHAT + 1
+    fake.fail_next("sendMessage", retry_after=3, times=2, chat_id=CHAT)
+    fake.fail_next("sendDocument", error_code=403, chat_id=other)
+    await bot.send_message(other, "others are served")  # another chat: not limited
+    with pytest.raises(TelegramRetryAfter) as info:
+        await bot.send_message(CHAT, "hi")
+    assert info.value.retry_after == 3
+    sent = await bot.send_message(other, "still served")
+    with pytest.raises(TelegramRetryAfter):
+        await bot.send_message(CHAT, "hi")
+    await bot.send_message(CHAT, "now it goes")
+    with pytest.raises(TelegramForbiddenError, match="blocked"):
+        await bot.send_document(other, BufferedInputFile(b"x", "a.txt"))
+    await bot.send_document(CHAT, BufferedInputFile(b"x", "a.txt"))
+    assert sent.text == "still served"
+    assert [m.plain for m in fake.chat(CHAT)] == ["now it goes", ""]
+
+
+async def test_on_call_runs_when_the_call_arrives(fake: FakeBotAPI, bot: Bot) -> None:
+    seen: list[str] = []
+    fake.on_call(
+        "sendMessage",
+        lambda call: seen.append(call.params["text"]),
+        match=lambda params: "kill" in params["text"],
+    )
+    await bot.send_message(CHAT, "first")
+    await bot.send_message(CHAT, "kill here")  # performed: the message is in the chat
+    await bot.send_message(CHAT, "kill again")  # the hook ran once only
+    assert seen == ["kill here"]
+    fake.on_call("sendMessage", lambda call: seen.append("lost"), perform=False)
+    with pytest.raises(TelegramServerError):
+        await bot.send_message(CHAT, "lost on the way")
+    assert seen == ["kill here", "lost"]
+    assert [m.plain for m in fake.chat(CHAT)] == ["first", "kill here", "kill again"]

@@ -14,6 +14,7 @@ from handlers.bills.views import GENERATED_KEYS as bill_keys
 from handlers.exports.texts import GENERATED_KEYS as export_keys
 from handlers.miners.card_views import GENERATED_KEYS as telemetry_keys
 from handlers.miners.views import GENERATED_KEYS as miner_keys
+from handlers.notifications import GENERATED_KEYS as notification_keys
 from handlers.tasks.views import generated_keys as task_keys
 from handlers.watchers.views import generated_keys as watcher_keys
 from locales import LOCALES_DIR, SUPPORTED, Html, Translations
@@ -99,6 +100,7 @@ def test_generated_keys_exist() -> None:
     generated |= bill_keys
     generated |= watcher_keys()
     generated |= alert_keys()
+    generated |= notification_keys
     assert generated - english == set()
 
 

@@ -17,6 +17,7 @@ from handlers.callbacks import BillCb, MinerCb, TaskCb
 from handlers.labels import error_text
 from handlers.miners import views as miner_views
 from handlers.miners.browse import save_filter, save_selection
+from handlers.miners.mass import confirm_button
 from handlers.render import button, show
 from handlers.states import MinerMass
 from handlers.tasks.card import task_card
@@ -71,7 +72,7 @@ async def miners_payment(
     await state.set_state(MinerMass.confirm)
     rows: list[list[Any]] = []
     if preview.changing:
-        rows.append([button(t("miners-confirm"), MinerCb(action="mpy").pack())])
+        rows.append([confirm_button(t, "mpy")])
     rows.append([button(t("cancel"), MinerCb(action="mx").pack())])
     await show(query, miner_views.payment_text(t, preview), rows)
 

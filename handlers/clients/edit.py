@@ -135,7 +135,7 @@ def router() -> Router:
         rows.append([button(t("back"), ClientCb(action="card", id=c.id).pack())])
         await show(query, t("client-edit-pick", id=str(c.id), name=c.name), rows)
 
-    @r.callback_query(ClientCb.filter(F.action == "ef"))
+    @r.callback_query(ClientCb.filter((F.action == "ef") & F.arg.in_(EDITABLE)))
     async def on_field(
         query: CallbackQuery,
         callback_data: ClientCb,
@@ -144,11 +144,10 @@ def router() -> Router:
         services: Services,
         state: FSMContext,
     ) -> None:
-        field = callback_data.arg
-        if field not in EDITABLE or (await state.get_data()).get("edit_id") != callback_data.id:
+        field = callback_data.arg  # one of EDITABLE: anything else is an outdated button
+        if (await state.get_data()).get("edit_id") != callback_data.id:
             c = await services.clients.start_edit(actor, callback_data.id)
             await state.update_data(edit_id=c.id, edit_version=c.version)
-        field = field if field in EDITABLE else "name"
         await state.update_data(edit_field=field)
         await state.set_state(ClientEdit.value)
         await _ask(query, actor, t, services, callback_data.id, field)

@@ -30,20 +30,30 @@ async def send_export(
     path_of: Callable[[ExportView, ExportPart], Path],
     *,
     before_send: Callable[[int], Awaitable[None]] | None = None,
+    record: Callable[[int, str | None], Awaitable[None]] | None = None,
 ) -> list[str | None]:
     """Send every file of `view` to `chat_id`; returns the file id of each as Telegram has it.
 
     `before_send(chat_id)` waits for the chat's turn (the outbox's rate gate); without it the
-    files are a second apart. Raises FileNotFoundError when a file is neither known to Telegram
-    nor on disk any more.
+    files are a second apart. With `record` (the export worker), `record(i, None)` is awaited
+    before part i is sent and `record(i, file_id)` once Telegram took it: a part already taken
+    is not sent again, and one whose sending a restart cut off says it is sent again (the
+    member may have it). Raises FileNotFoundError when a file is neither known to Telegram nor
+    on disk any more.
     """
     ids: list[str | None] = []
     for number, part in enumerate(view.parts, 1):
+        if record is not None and part.state == "sent":
+            ids.append(part.file_id)
+            continue
         if before_send is not None:
             await before_send(chat_id)
         elif number > 1:
             await asyncio.sleep(1.0)
-        text = caption(t, view, number, len(view.parts))
+        again = record is not None and part.state == "sending"
+        text = caption(t, view, number, len(view.parts), again=again)
+        if record is not None:
+            await record(number - 1, None)
         message = await _send_known(bot, chat_id, part, text)
         if message is None:
             path = path_of(view, part)
@@ -52,7 +62,10 @@ async def send_export(
             message = await bot.send_document(
                 chat_id, FSInputFile(path, filename=part.name), caption=text
             )
-        ids.append(message.document.file_id if message.document else None)
+        file_id = message.document.file_id if message.document else None
+        if record is not None:
+            await record(number - 1, file_id)
+        ids.append(file_id)
     return ids
 
 

@@ -386,7 +386,9 @@ def router() -> Router:
 
     # --- step 2: the period ----------------------------------------------------------------
 
-    @r.callback_query(StateFilter(ExportForm.period), ExportCb.filter(F.action == "per"))
+    @r.callback_query(
+        StateFilter(ExportForm.period), ExportCb.filter((F.action == "per") & F.arg.in_(PRESETS))
+    )
     async def on_preset(
         query: CallbackQuery,
         callback_data: ExportCb,
@@ -395,7 +397,7 @@ def router() -> Router:
         services: Services,
         state: FSMContext,
     ) -> None:
-        name = callback_data.arg if callback_data.arg in PRESETS else "unknown"
+        name = callback_data.arg
         period = await services.exports.period(actor, preset=name)
         await state.update_data(
             ex_preset=name, ex_start=period.start.isoformat(), ex_end=period.end.isoformat()

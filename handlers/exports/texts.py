@@ -72,8 +72,9 @@ def view_clients(t: Localizer, view: ExportView, limit: int = 10, width: int = 3
     )
 
 
-def caption(t: Localizer, view: ExportView, part: int, parts: int) -> str:
-    """The caption of file `part` (1-based) of `parts`: clients, period, data; ≤ 1024 chars."""
+def caption(t: Localizer, view: ExportView, part: int, parts: int, *, again: bool = False) -> str:
+    """The caption of file `part` (1-based) of `parts`: clients, period, data; ≤ 1024 chars.
+    `again`: a restart cut off its first sending, which may have reached the member."""
     text = ""
     for limit in (10, 5, 2, 0):
         lines = [
@@ -89,6 +90,8 @@ def caption(t: Localizer, view: ExportView, part: int, parts: int) -> str:
             lines.append(t("export-caption-part", part=part, parts=parts))
             if part == 1:
                 lines.append(t("export-caption-split", parts=parts))
+        if again:
+            lines.append(t("reliability-export-sent-again"))
         text = "\n".join(lines)
         if len(text) <= CAPTION_LIMIT:
             return text

@@ -249,7 +249,7 @@ def router() -> Router:
             query, await with_selection(t("miners-status-ask"), actor, t, services, state), rows
         )
 
-    @r.callback_query(MinerCb.filter(F.action == "fss"))
+    @r.callback_query(MinerCb.filter((F.action == "fss") & F.arg.in_({"", *MINER_STATUSES})))
     async def on_status(
         query: CallbackQuery,
         callback_data: MinerCb,
@@ -259,7 +259,7 @@ def router() -> Router:
         state: FSMContext,
     ) -> None:
         f, _, _ = await current(state)
-        status = callback_data.arg if callback_data.arg in MINER_STATUSES else None
+        status = callback_data.arg or None  # the filter admits known statuses only
         await save_filter(state, MinerFilter(f.client_id, status, f.paid, f.search, f.alert))
         await miners_list(query, actor, t, services, state, 0)
 

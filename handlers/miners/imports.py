@@ -24,8 +24,10 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from handlers.callbacks import ImportCb, MenuCb, MinerCb
 from handlers.clients.views import short
+from handlers.fit import fit
 from handlers.labels import error_text
 from handlers.miners import views
+from handlers.operations import telling
 from handlers.render import button, markup, pager, show
 from handlers.states import ClientBrowse, MinerBrowse, MinerImport
 from locales import Localizer
@@ -152,7 +154,7 @@ async def receive_file(
     services: Services,
     state: FSMContext,
 ) -> None:
-    """Download the member's file, parse it off the event loop with progress, show the preview."""
+    """Check the member's file, then read it with a status message that shows the progress."""
     document = message.document
     assert document is not None
     await services.imports.start(actor)
@@ -162,38 +164,58 @@ async def receive_file(
         await message.answer(too_big, reply_markup=markup(_refused_file_rows(t)))
         return
     status = await message.answer(t("miners-import-reading", file=name))
-    try:
-        buffer = await bot.download(document, destination=io.BytesIO())
-    except TelegramBadRequest as exc:  # e.g. "file is too big" when the size was not given
-        log.info("download refused: %s", exc)
-        await status.edit_text(too_big, reply_markup=markup(_refused_file_rows(t)))
-        return
-    assert isinstance(buffer, io.BytesIO)
-    data = buffer.getvalue()
-    del buffer
-    progress, done = _Progress(), asyncio.Event()
-    reporter = asyncio.create_task(_keep_posted(status, t, name, progress, done))
-    previous = (await state.get_data()).get("imp")
-    try:
-        preview = await services.imports.read(
-            actor, data, name, progress=progress, replaces=previous
-        )
-    except DomainError as exc:
-        done.set()
+    await _read(status, bot, actor, t, services, state, document.file_id, name)
+
+
+async def _read(
+    status: Message,
+    bot: Bot,
+    actor: Actor,
+    t: Localizer,
+    services: Services,
+    state: FSMContext,
+    file_id: str,
+    name: str,
+) -> None:
+    """Download the file, parse it off the event loop with progress, show the preview in
+    `status`. An operation: a restart in the middle ends with "read it again"."""
+    operation = await services.imports.begin_read(
+        actor, chat_id=status.chat.id, message_id=status.message_id, file_id=file_id, file_name=name
+    )
+    async with telling(services, operation):
+        try:
+            buffer = await bot.download(file_id, destination=io.BytesIO())
+        except TelegramBadRequest as exc:  # e.g. "file is too big" when the size was not given
+            log.info("download refused: %s", exc)
+            too_big = t("miners-file-too-big", mb=MAX_FILE_BYTES // (1024 * 1024))
+            await status.edit_text(too_big, reply_markup=markup(_refused_file_rows(t)))
+            return
+        assert isinstance(buffer, io.BytesIO)
+        data = buffer.getvalue()
+        del buffer
+        progress, done = _Progress(), asyncio.Event()
+        reporter = asyncio.create_task(_keep_posted(status, t, name, progress, done))
+        previous = (await state.get_data()).get("imp")
+        try:
+            preview = await services.imports.read(
+                actor, data, name, progress=progress, replaces=previous, operation=operation
+            )
+        except DomainError as exc:
+            done.set()
+            await reporter
+            await status.edit_text(
+                error_text(t, exc) + "\n\n" + t("miners-import-nothing-changed"),
+                reply_markup=markup(_refused_file_rows(t)),
+            )
+            return
+        finally:
+            done.set()
         await reporter
-        await status.edit_text(
-            error_text(t, exc) + "\n\n" + t("miners-import-nothing-changed"),
-            reply_markup=markup(_refused_file_rows(t)),
-        )
-        return
-    finally:
-        done.set()
-    await reporter
-    del data
-    await state.set_state(MinerImport.preview)
-    await state.update_data(imp=preview.id)
-    text = views.preview_text(t, preview, 0, EMAILS_PER_PAGE)
-    await status.edit_text(text, reply_markup=markup(_preview_rows(t, preview, 0)))
+        del data
+        await state.set_state(MinerImport.preview)
+        await state.update_data(imp=preview.id)
+        text = views.preview_text(t, preview, 0, EMAILS_PER_PAGE)
+        await status.edit_text(fit(text), reply_markup=markup(_preview_rows(t, preview, 0)))
 
 
 def router() -> Router:
@@ -321,6 +343,27 @@ def router() -> Router:
         ]
         await show(query, "\n".join(lines), rows)
 
+    @r.callback_query(ImportCb.filter(F.action == "reread"))
+    async def on_read_again(
+        query: CallbackQuery,
+        callback_data: ImportCb,
+        bot: Bot,
+        actor: Actor,
+        t: Localizer,
+        services: Services,
+        state: FSMContext,
+    ) -> None:
+        """A reading a restart cut off: the same file, read again into the same message."""
+        file_id, name = await services.imports.read_again(actor, callback_data.n)
+        status = query.message
+        if not isinstance(status, Message):
+            status = await bot.send_message(
+                query.from_user.id, t("miners-import-reading", file=name)
+            )
+        else:
+            await show(query, t("miners-import-reading", file=name))
+        await _read(status, bot, actor, t, services, state, file_id, name)
+
     @r.callback_query(ImportCb.filter(F.action == "apply"))
     async def on_apply(
         query: CallbackQuery,
@@ -331,26 +374,32 @@ def router() -> Router:
         state: FSMContext,
         callback_answer: CallbackAnswer,
     ) -> None:
+        # Applied already (a second tap): AlreadyDone, a toast, and the result stays on screen.
+        screen = query.message.message_id if isinstance(query.message, Message) else None
+        operation = await services.imports.begin_apply(
+            actor, callback_data.key, chat_id=query.from_user.id, message_id=screen
+        )
         # A big import takes a while: answer the button now, then say how it went in the message.
         callback_answer.disable()
         await query.answer(t("miners-import-applying"))
-        await show(query, t("miners-import-applying"))
-        try:
-            result = await services.imports.apply(actor, callback_data.key)
-        except DomainError as exc:
-            await show(query, error_text(t, exc), _after_import_rows(t))
-            return
-        except Exception:
-            # Nothing was written (one transaction): give the preview and its buttons back,
-            # then let the error handler log it and tell the member.
-            with contextlib.suppress(Exception):
-                preview = await services.imports.preview(actor, callback_data.key)
-                await _show_preview(query, t, preview)
-            raise
-        if (await state.get_data()).get("imp") == callback_data.key:
-            await state.update_data(imp=None)
-            await state.set_state(MinerBrowse.list)
-        await show(query, views.result_text(t, result), _after_import_rows(t))
+        async with telling(services, operation):
+            await show(query, t("miners-import-applying"))
+            try:
+                result = await services.imports.apply(actor, callback_data.key, operation=operation)
+            except DomainError as exc:
+                await show(query, error_text(t, exc), _after_import_rows(t))
+                return
+            except Exception:
+                # Nothing was written (one transaction): give the preview and its buttons back,
+                # then let the error handler log it and tell the member.
+                with contextlib.suppress(Exception):
+                    preview = await services.imports.preview(actor, callback_data.key)
+                    await _show_preview(query, t, preview)
+                raise
+            if (await state.get_data()).get("imp") == callback_data.key:
+                await state.update_data(imp=None)
+                await state.set_state(MinerBrowse.list)
+            await show(query, views.result_text(t, result), _after_import_rows(t))
 
     @r.callback_query(ImportCb.filter(F.action == "cancel"))
     async def on_cancel(

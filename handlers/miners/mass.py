@@ -6,6 +6,7 @@ each confirmed before it is applied.
 from __future__ import annotations
 
 import io
+import secrets
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -26,6 +27,7 @@ from handlers.miners.browse import (
     ticking,
     with_selection,
 )
+from handlers.operations import telling
 from handlers.render import button, show
 from handlers.states import MinerBrowse, MinerMass, MinerSelect
 from locales import Html, Localizer
@@ -39,6 +41,31 @@ from services.permissions import Permission
 
 MASS_KEYS = ("mn_to", "mn_email", "mn_paid", "mn_status")
 MISSING_SHOWN = 15
+CONFIRMS = frozenset({"mcy", "mpy", "msy"})
+EDIT = "miners.edit"  # a confirmed mass edit is an operation (services/operations.py)
+
+
+def confirm_button(t: Localizer, action: str) -> Any:
+    """Confirm of a mass edit: `arg` names this confirm screen, so that the edit it confirms
+    happens once however often it is tapped."""
+    return button(t("miners-confirm"), MinerCb(action=action, arg=secrets.token_hex(4)).pack())
+
+
+def _edit_key(query: CallbackQuery, callback_data: MinerCb) -> str | None:
+    return f"{query.from_user.id}:{callback_data.arg}" if callback_data.arg else None
+
+
+async def _begin_edit(
+    query: CallbackQuery, callback_data: MinerCb, actor: Actor, services: Services
+) -> int:
+    return await services.operations.begin(
+        actor,
+        EDIT,
+        key=_edit_key(query, callback_data),
+        chat_id=query.from_user.id,
+        message_id=query.message.message_id if isinstance(query.message, Message) else None,
+        params={"redo": [{"open": "miners-actions"}], "after": [{"open": "miners"}]},
+    )
 
 
 async def _forget_form(state: FSMContext) -> None:
@@ -154,7 +181,7 @@ def _outcome_rows(t: Localizer, back: str, *, confirm: str | None) -> list[list[
     the choice before, and the actions screen."""
     rows = []
     if confirm:
-        rows.append([button(t("miners-confirm"), MinerCb(action=confirm).pack())])
+        rows.append([confirm_button(t, confirm)])
     rows.append(
         [
             button(t("back"), MinerCb(action=back).pack()),
@@ -341,7 +368,12 @@ def router() -> Router:
 
     @r.callback_query(StateFilter(MinerMass.confirm), MinerCb.filter(F.action == "mcy"))
     async def on_move(
-        query: CallbackQuery, actor: Actor, t: Localizer, services: Services, state: FSMContext
+        query: CallbackQuery,
+        callback_data: MinerCb,
+        actor: Actor,
+        t: Localizer,
+        services: Services,
+        state: FSMContext,
     ) -> None:
         data = await state.get_data()
         _, selection, _ = await current(state)
@@ -350,13 +382,17 @@ def router() -> Router:
             return
         client_id = data["mn_to"]
         target = await services.miners.client(actor, client_id) if client_id else None
-        result = await services.miners.set_client(actor, selection, client_id)
-        if target is None:
-            note = t("miners-unassigned", count=result.changed)
-        else:
-            label = Html(views.client_label(t, target))
-            note = t("miners-moved", count=result.changed, client=label)
-        await _done(query, actor, t, services, state, result, note)
+        operation = await _begin_edit(query, callback_data, actor, services)
+        async with telling(services, operation):
+            result = await services.miners.set_client(
+                actor, selection, client_id, operation=operation
+            )
+            if target is None:
+                note = t("miners-unassigned", count=result.changed)
+            else:
+                label = Html(views.client_label(t, target))
+                note = t("miners-moved", count=result.changed, client=label)
+            await _done(query, actor, t, services, state, result, note)
 
     # --- payment status ---------------------------------------------------------------------
 
@@ -401,7 +437,12 @@ def router() -> Router:
 
     @r.callback_query(StateFilter(MinerMass.confirm), MinerCb.filter(F.action == "mpy"))
     async def on_set_paid(
-        query: CallbackQuery, actor: Actor, t: Localizer, services: Services, state: FSMContext
+        query: CallbackQuery,
+        callback_data: MinerCb,
+        actor: Actor,
+        t: Localizer,
+        services: Services,
+        state: FSMContext,
     ) -> None:
         data = await state.get_data()
         if not isinstance(data.get("mn_paid"), bool):
@@ -409,10 +450,12 @@ def router() -> Router:
             return
         paid = data["mn_paid"]
         _, selection, _ = await current(state)
-        result = await services.miners.set_paid(actor, selection, paid)
-        status = t("miners-paid-word") if paid else t("miners-unpaid-word")
-        note = t("miners-pay-done", count=result.changed, icon=PAID_ICONS[paid], status=status)
-        await _done(query, actor, t, services, state, result, note)
+        operation = await _begin_edit(query, callback_data, actor, services)
+        async with telling(services, operation):
+            result = await services.miners.set_paid(actor, selection, paid, operation=operation)
+            status = t("miners-paid-word") if paid else t("miners-unpaid-word")
+            note = t("miners-pay-done", count=result.changed, icon=PAID_ICONS[paid], status=status)
+            await _done(query, actor, t, services, state, result, note)
 
     # --- status -----------------------------------------------------------------------------
 
@@ -456,29 +499,46 @@ def router() -> Router:
 
     @r.callback_query(StateFilter(MinerMass.confirm), MinerCb.filter(F.action == "msy"))
     async def on_set_status(
-        query: CallbackQuery, actor: Actor, t: Localizer, services: Services, state: FSMContext
+        query: CallbackQuery,
+        callback_data: MinerCb,
+        actor: Actor,
+        t: Localizer,
+        services: Services,
+        state: FSMContext,
     ) -> None:
         status = (await state.get_data()).get("mn_status")
         if status not in MINER_STATUSES:
             await actions(query, actor, t, services, state)
             return
         _, selection, _ = await current(state)
-        result = await services.miners.set_status(actor, selection, status)
-        note = t(
-            "miners-status-done",
-            count=result.changed,
-            icon=STATUS_ICONS[status],
-            status=t(f"status-{status}"),
-        )
-        await _done(query, actor, t, services, state, result, note)
+        operation = await _begin_edit(query, callback_data, actor, services)
+        async with telling(services, operation):
+            result = await services.miners.set_status(actor, selection, status, operation=operation)
+            note = t(
+                "miners-status-done",
+                count=result.changed,
+                icon=STATUS_ICONS[status],
+                status=t(f"status-{status}"),
+            )
+            await _done(query, actor, t, services, state, result, note)
 
     @r.callback_query(
         MinerCb.filter(F.action.in_({"mca", "mcn", "mcy", "mpv", "mpy", "msv", "msy"}))
     )
     async def on_stale_step(
-        query: CallbackQuery, actor: Actor, t: Localizer, services: Services, state: FSMContext
+        query: CallbackQuery,
+        callback_data: MinerCb,
+        actor: Actor,
+        t: Localizer,
+        services: Services,
+        state: FSMContext,
     ) -> None:
-        """A confirm button of a form that is over (cancelled, applied, or /menu since)."""
+        """A button of a form that is over (cancelled, applied, or /menu since). A Confirm
+        tapped again once its change is made: AlreadyDone, a toast, the result stays."""
+        if callback_data.action in CONFIRMS:
+            key = _edit_key(query, callback_data)
+            if key is not None:
+                await services.operations.check_not_done(actor, EDIT, key)
         await actions(query, actor, t, services, state, note=t("miners-form-over"))
 
     return r

@@ -278,7 +278,7 @@ def router() -> Router:
 
     # --- editing --------------------------------------------------------------------------
 
-    @r.callback_query(AssetCb.filter(F.action == "ef"))
+    @r.callback_query(AssetCb.filter((F.action == "ef") & F.arg.in_(FIELDS)))
     async def on_edit(
         query: CallbackQuery,
         callback_data: AssetCb,
@@ -287,7 +287,7 @@ def router() -> Router:
         services: Services,
         state: FSMContext,
     ) -> None:
-        field = callback_data.arg if callback_data.arg in FIELDS else "name"
+        field = callback_data.arg
         a = await services.assets.start_edit(actor, callback_data.id)
         await state.set_state(AssetEdit.value)
         await state.update_data(as_edit_id=a.id, as_edit_field=field)

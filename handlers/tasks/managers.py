@@ -282,11 +282,14 @@ def router() -> Router:
             return
         await ask(query, t, state, Form.fields)
 
-    @r.callback_query(StateFilter(Form.fields), TaskManagerCb.filter(F.action == "fnew"))
+    @r.callback_query(
+        StateFilter(Form.fields),
+        TaskManagerCb.filter((F.action == "fnew") & F.value.in_(FIELD_KINDS)),
+    )
     async def on_new_field(
         query: CallbackQuery, callback_data: TaskManagerCb, t: Localizer, state: FSMContext
     ) -> None:
-        kind = callback_data.value if callback_data.value in FIELD_KINDS else "text"
+        kind = callback_data.value
         await state.update_data(tm_new={"kind": kind})
         await ask(query, t, state, Form.field_name)
 

@@ -8,16 +8,13 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from services.errors import Invalid
+from services.text import clean_name
 
 _TELEGRAM_HANDLE = re.compile(r"^@[A-Za-z][A-Za-z0-9_]{3,31}$")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def clean_text(field: str, value: str, *, max_len: int, min_len: int = 1) -> str:
-    text = " ".join(_CONTROL.sub(" ", value).split())
-    if not min_len <= len(text) <= max_len:
-        raise Invalid(field, "length", min=min_len, max=max_len)
-    return text
+    return clean_name(field, value, max_len=max_len, min_len=min_len)
 
 
 def normalize_email(value: str) -> str:

@@ -80,6 +80,9 @@ class ExportPart:
     name: str
     size: int
     file_id: str | None
+    # "sending": the worker began to send it and did not hear back (a restart cut in: the member
+    # may have it); "sent": Telegram took it for this job. None: not sent yet.
+    state: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +125,10 @@ def _params(
 
 
 def _parts(job: ExportJob) -> list[ExportPart]:
-    return [ExportPart(p["name"], int(p["size"]), p.get("file_id")) for p in job.parts or []]
+    return [
+        ExportPart(p["name"], int(p["size"]), p.get("file_id"), p.get("state"))
+        for p in job.parts or []
+    ]
 
 
 class ExportService:
@@ -308,6 +314,10 @@ class ExportService:
                     await self._mark_failed(session, job, staff, "interrupted")
                     continue
                 job.status = "queued"
+                if job.parts:
+                    # Built: the files follow (those whose sending a stop cut off say "sent
+                    # again"). No notice: "it is being prepared" would come after a file.
+                    continue
                 key = f"export-{job.id}-resumed-{job.attempts}"
                 if not await repo.notice_exists(session, key):  # two starts in a row: one notice
                     await tell(
@@ -321,6 +331,33 @@ class ExportService:
         if touched:
             self._work.set()
         return [await self._view(job_id) for job_id in touched]
+
+    async def notice_first(self, job_id: int, timeout: float = 30.0) -> None:  # noqa: ASYNC109
+        """Wait (at most `timeout`) until the outbox has sent the job's "being prepared again"
+        notice, so that it reaches the member before the file, never after it."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            async with self.db.read() as session:
+                if not await repo.notice_pending(session, f"export-{job_id}-resumed-"):
+                    return
+            await asyncio.sleep(0.2)
+
+    async def record_part(self, job_id: int, index: int, file_id: str | None) -> None:
+        """Part `index` is being sent (`file_id` None), or Telegram took it (its file id): once
+        every part is taken, the job is done in the same write."""
+        async with self.db.write() as session:
+            job = await session.get(ExportJob, job_id)
+            if job is None or not job.parts or not 0 <= index < len(job.parts):
+                return
+            parts = [dict(p) for p in job.parts]
+            if file_id is None:
+                parts[index]["state"] = "sending"
+            else:
+                parts[index]["state"], parts[index]["file_id"] = "sent", file_id
+            job.parts = parts
+            if job.status == "running" and all(p.get("state") == "sent" for p in parts):
+                job.status, job.finished_at = "done", self.clock()
 
     async def claim_next(self) -> ExportView | None:
         """Take the oldest queued job: it is running from now on."""

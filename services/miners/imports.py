@@ -3,13 +3,15 @@
 The parsed rows and the preview are kept on disk (services/miners/import_store.py) under an id the
 member's buttons carry, so Apply still works after a restart. Apply plans again against the
 miners as they are at that moment and writes everything in one transaction: all rows or none.
+Reading and applying are operations (services/operations.py): a restart in the middle ends with
+a message to the member, and an import is applied once (a second Apply finds it done).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -28,9 +30,10 @@ from services.miners.import_plan import (
     make_plan,
     parse_file,
 )
-from services.miners.import_store import ImportStore
+from services.miners.import_store import ImportStore, valid_id
 from services.miners.service import create_email_clients
 from services.miners.template import build_template
+from services.operations import OperationService
 from services.pagination import Page, clamp_page
 from services.permissions import Permission
 from storage.db import Database
@@ -98,12 +101,14 @@ class ImportService:
         db: Database,
         facility: FacilityService,
         store: ImportStore,
+        operations: OperationService,
         *,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.db = db
         self.facility = facility
         self.store = store
+        self.operations = operations
         self.clock = clock
 
     # --- reading ----------------------------------------------------------------------------
@@ -111,6 +116,33 @@ class ImportService:
     async def start(self, actor: Actor) -> None:
         """Refuse a member who may not import before their file is downloaded."""
         actor.require(Permission.MINERS_IMPORT)
+
+    async def begin_read(
+        self, actor: Actor, *, chat_id: int, message_id: int, file_id: str, file_name: str
+    ) -> int:
+        """Record the reading of a file the member sent (Telegram's `file_id` reads it again
+        after a restart); returns the operation to hand to `read`."""
+        actor.require(Permission.MINERS_IMPORT)
+        return await self.operations.begin(
+            actor,
+            "import.read",
+            chat_id=chat_id,
+            message_id=message_id,
+            params={
+                "args": {"file": file_name},
+                "file_id": file_id,
+                "file_name": file_name,
+                "redo": [{"open": "import-read"}],
+            },
+        )
+
+    async def read_again(self, actor: Actor, operation: int) -> tuple[str, str]:
+        """(file id, file name) of a reading a restart cut off, to read it again."""
+        actor.require(Permission.MINERS_IMPORT)
+        info = await self.operations.get(actor, operation)
+        if info.kind != "import.read":
+            raise NotFound("operation", operation)
+        return str(info.params["file_id"]), str(info.params["file_name"])
 
     async def read(
         self,
@@ -120,9 +152,11 @@ class ImportService:
         *,
         progress: Progress | None = None,
         replaces: str | None = None,
+        operation: int | None = None,
     ) -> ImportPreview:
         """Parse `data` in a worker thread, plan it against the stored miners and keep it for
-        Apply. `replaces` is the member's previous unapplied import, discarded on success."""
+        Apply. `replaces` is the member's previous unapplied import, discarded on success;
+        `operation` (from `begin_read`) is marked done once the preview is kept."""
         actor.require(Permission.MINERS_IMPORT)
         report = progress or (lambda _stage, _rows: None)
         parsed = await asyncio.to_thread(parse_file, data, file_name, lambda n: report("read", n))
@@ -146,6 +180,11 @@ class ImportService:
         await asyncio.to_thread(self.store.save, import_id, meta, parsed.rows)
         if replaces and replaces != import_id:
             await self.cancel(actor, replaces)
+        await self.operations.done(
+            operation,
+            {"file": file_name or ""},
+            after=[{"open": "import-preview", "key": import_id}],
+        )
         return await self._preview(actor, import_id, meta)
 
     async def _index(self, session: AsyncSession, rows: Sequence[MinerRow]) -> MinerIndex:
@@ -237,21 +276,57 @@ class ImportService:
 
     # --- applying ---------------------------------------------------------------------------
 
-    async def apply(self, actor: Actor, import_id: str) -> ImportResult:
-        """Write the import in one transaction, planned against the miners as they are now."""
+    async def begin_apply(
+        self, actor: Actor, import_id: str, *, chat_id: int, message_id: int | None
+    ) -> int:
+        """Record that the member applies the import; returns the operation to hand to `apply`.
+        Raises AlreadyDone when it was applied already (its files are gone by then)."""
+        actor.require(Permission.MINERS_IMPORT)
+        if not valid_id(import_id):
+            raise NotFound("import", import_id)
+        meta = await asyncio.to_thread(self.store.load_meta, import_id)
+        if meta is not None and meta.get("owner") != actor.staff_id:
+            raise NotFound("import", import_id)
+        operation = await self.operations.begin(
+            actor,
+            "import.apply",
+            key=import_id,
+            chat_id=chat_id,
+            message_id=message_id,
+            params={
+                "args": {"file": (meta or {}).get("file", "")},
+                "redo": [{"open": "import-apply", "key": import_id}],
+                "after": [{"open": "miners"}],
+            },
+        )
+        if meta is None:  # cancelled or purged, never applied
+            await self.operations.failed(operation)
+            raise NotFound("import", import_id)
+        return operation
+
+    async def apply(
+        self, actor: Actor, import_id: str, *, operation: int | None = None
+    ) -> ImportResult:
+        """Write the import in one transaction, planned against the miners as they are now;
+        `operation` (from `begin_apply`) is marked done in that same transaction."""
         actor.require(Permission.MINERS_IMPORT)
         meta = await self._meta(actor, import_id)
         rows = await asyncio.to_thread(self.store.load_rows, import_id)
         now = self.clock()
         try:
-            result = await self._write(actor, meta, rows, now)
+            result = await self._write(actor, meta, rows, now, operation)
         except IntegrityError as exc:  # PostgreSQL only, and only if the lock was not enough
             raise Conflict("import-clashed") from exc
         await asyncio.to_thread(self.store.delete, import_id)
         return result
 
     async def _write(
-        self, actor: Actor, meta: dict[str, Any], rows: Sequence[MinerRow], now: datetime
+        self,
+        actor: Actor,
+        meta: dict[str, Any],
+        rows: Sequence[MinerRow],
+        now: datetime,
+        operation: int | None,
     ) -> ImportResult:
         async with self.db.write() as session:
             await repo.lock_for_import(session)
@@ -308,6 +383,7 @@ class ImportService:
                     details={"gained": gained, "lost": lost, "file": result.file_name},
                     at=now,
                 )
+            await self.operations.done_in(session, operation, asdict(result))
         return result
 
     async def cancel(self, actor: Actor, import_id: str) -> None:

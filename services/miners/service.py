@@ -41,6 +41,7 @@ from storage.repositories import audit as audit_repo
 from storage.repositories import clients as clients_repo
 from storage.repositories import miner_history
 from storage.repositories import miners as repo
+from storage.repositories import operations as operations_repo
 
 MAX_PICKED = 10_000  # miners kept as ids (ticked or pasted); more is a filter's job
 MAX_TOKENS = 10_000
@@ -429,7 +430,12 @@ class MinerService:
         return MovePreview(total, target, moving, staying)
 
     async def set_client(
-        self, actor: Actor, selection: Selection, client_id: int | None
+        self,
+        actor: Actor,
+        selection: Selection,
+        client_id: int | None,
+        *,
+        operation: int | None = None,
     ) -> MassResult:
         """Give every selected miner the client `client_id` (None: no client); one transaction,
         an audit entry per miner changed and per client that gained or lost miners."""
@@ -445,6 +451,7 @@ class MinerService:
                 session, selection.clause(), Miner.client_id.is_distinct_from(client_id)
             )
             if not rows:
+                await operations_repo.mark_done(session, operation, {"changed": 0}, now)
                 return MassResult(0, 0, kept)
             lost = Counter(r.client_id for r in rows if r.client_id is not None)
             affected = set(lost) | ({client_id} if client_id is not None else set())
@@ -501,6 +508,7 @@ class MinerService:
                     )
                 )
             await repo.add_audit_rows(session, entries)
+            await operations_repo.mark_done(session, operation, {"changed": len(rows)}, now)
         return MassResult(len(rows), len(affected), kept)
 
     # --- status -----------------------------------------------------------------------------
@@ -519,7 +527,9 @@ class MinerService:
             )
         return total, changing
 
-    async def set_status(self, actor: Actor, selection: Selection, status: str) -> MassResult:
+    async def set_status(
+        self, actor: Actor, selection: Selection, status: str, *, operation: int | None = None
+    ) -> MassResult:
         """Set the status of every selected miner by hand (until live telemetry sets it): one
         transaction, an audit entry per miner changed. Part of the mass "Edit" of the seed,
         under the same flag as editing the client."""
@@ -533,6 +543,7 @@ class MinerService:
             kept = await _pinned(session, selection)
             rows = await repo.changing(session, selection.clause(), Miner.status != status)
             if not rows:
+                await operations_repo.mark_done(session, operation, {"changed": 0}, now)
                 return MassResult(0, 0, kept)
             await repo.set_values(
                 session, [r.id for r in rows], {"status": status, "updated_at": now}
@@ -556,6 +567,7 @@ class MinerService:
                     for r in rows
                 ],
             )
+            await operations_repo.mark_done(session, operation, {"changed": len(rows)}, now)
         return MassResult(len(rows), 0, kept)
 
     # --- payment status ---------------------------------------------------------------------
@@ -569,7 +581,9 @@ class MinerService:
         changing = sum((s.miners - s.paid) if paid else s.paid for s in shares.values())
         return PaymentPreview(total, paid, changing, _by_size(shares.values()))
 
-    async def set_paid(self, actor: Actor, selection: Selection, paid: bool) -> MassResult:
+    async def set_paid(
+        self, actor: Actor, selection: Selection, paid: bool, *, operation: int | None = None
+    ) -> MassResult:
         """Mark every selected miner paid or unpaid; one transaction, logged per miner and per
         client whose miners changed (paid and unpaid counts, old → new)."""
         actor.require(Permission.MINERS_PAYMENT_STATUS)
@@ -580,6 +594,7 @@ class MinerService:
             kept = await _pinned(session, selection)
             rows = await repo.changing(session, selection.clause(), Miner.paid != paid)
             if not rows:
+                await operations_repo.mark_done(session, operation, {"changed": 0}, now)
                 return MassResult(0, 0, kept)
             per_client = Counter(r.client_id for r in rows if r.client_id is not None)
             before = await repo.paid_counts(session, per_client)
@@ -622,6 +637,7 @@ class MinerService:
                     )
                 )
             await repo.add_audit_rows(session, entries)
+            await operations_repo.mark_done(session, operation, {"changed": len(rows)}, now)
         return MassResult(len(rows), len(per_client), kept)
 
 

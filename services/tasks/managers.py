@@ -17,6 +17,7 @@ from services.actor import Actor
 from services.clients.contacts import clean_text
 from services.errors import Conflict, Invalid, NotFound, PermissionDenied
 from services.permissions import Permission
+from services.text import has_visible, tidy
 from storage.db import Database
 from storage.models import TaskField, TaskManager, TaskStatus, TaskType, utcnow
 from storage.repositories import audit as audit_repo
@@ -126,8 +127,10 @@ def clean_names(field: str, value: str | Iterable[str], *, most: int) -> list[st
     parts = _SPLIT.split(value) if isinstance(value, str) else list(value)
     names: list[str] = []
     for part in parts:
-        text = " ".join(str(part).split())
-        if not text:
+        text = tidy(str(part))
+        if not has_visible(text):
+            if str(part).strip():  # typed, but nothing of it shows
+                raise Invalid(field, "invisible")
             continue
         if len(text) > NAME_MAX:
             raise Invalid(field, "length", max=NAME_MAX)

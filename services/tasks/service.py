@@ -26,6 +26,7 @@ from services.pagination import Page, clamp_page
 from services.permissions import Permission
 from services.tasks.assets import AssetInfo, asset_info
 from services.tasks.managers import FieldInfo, ManagerInfo, StatusInfo, load_manager
+from services.text import has_visible, tidy
 from storage.db import Database
 from storage.models import Asset, Client, Miner, OutboxMessage, Staff, Task, TaskComment, utcnow
 from storage.repositories import audit as audit_repo
@@ -142,9 +143,9 @@ class TaskDraft:
 
 
 def clean_summary(value: str) -> str:
-    text = " ".join(str(value).split())
-    if not text:
-        raise Invalid("task_summary", "empty")
+    text = tidy(str(value))
+    if not has_visible(text):
+        raise Invalid("task_summary", "invisible" if str(value).strip() else "empty")
     if len(text) > SUMMARY_MAX:
         raise Invalid("task_summary", "length", max=SUMMARY_MAX)
     return text
@@ -161,8 +162,8 @@ def clean_description(value: str | None) -> str | None:
 
 def clean_comment(value: str) -> str:
     text = str(value).strip()
-    if not text:
-        raise Invalid("task_comment", "empty")
+    if not has_visible(text):
+        raise Invalid("task_comment", "invisible" if text else "empty")
     if len(text) > COMMENT_MAX:
         raise Invalid("task_comment", "length", max=COMMENT_MAX)
     return text

@@ -115,6 +115,19 @@ async def notice_exists(session: AsyncSession, dedup_key: str) -> bool:
     return found is not None
 
 
+async def notice_pending(session: AsyncSession, dedup_prefix: str) -> bool:
+    """A notice whose dedup key starts with `dedup_prefix` waits in the outbox."""
+    found = await session.scalar(
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.status == "pending",
+            OutboxMessage.dedup_key.startswith(dedup_prefix, autoescape=True),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 async def client_names(session: AsyncSession, ids: Sequence[int]) -> list[tuple[int, str]]:
     rows = await session.execute(
         select(Client.id, Client.name).where(Client.id.in_(ids)).order_by(Client.id)

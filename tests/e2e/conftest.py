@@ -11,6 +11,7 @@ import pytest
 
 from bot.app import FarmDesk
 from bot.config import Settings
+from services.actor import Actor
 from tests.fakebotapi import BotMessage, FakeBotAPI, TelegramUser
 
 TOKEN = "123456789:AAEexampleexampleexampleexample_TEST"
@@ -105,6 +106,14 @@ async def bot(settings: Settings, fake: FakeBotAPI) -> AsyncIterator[RunningBot]
 @pytest.fixture
 def owner(fake: FakeBotAPI) -> TelegramUser:
     return fake.user(OWNER_ID, "Olga", last_name="Owner", username="olga")
+
+
+async def owner_actor(bot: RunningBot) -> Actor:
+    """The Owner as the services see them, to call a service directly."""
+    assert bot.app is not None
+    actor = await bot.app.services.staff.resolve(OWNER_ID, "Olga Owner", "olga", "en")
+    assert actor is not None
+    return actor
 
 
 async def invite(owner: TelegramUser, role_label: str) -> str:

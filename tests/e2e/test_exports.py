@@ -27,7 +27,7 @@ from storage.models import (
     TaskManager,
     TaskStatus,
 )
-from tests.e2e.conftest import OWNER_ID, RunningBot, join
+from tests.e2e.conftest import OWNER_ID, RunningBot, join, owner_actor
 from tests.e2e.test_clients import add_client, labels
 from tests.fakebotapi import BotMessage, FakeBotAPI, TelegramUser
 
@@ -374,7 +374,9 @@ async def test_a_restart_during_an_export_ends_with_the_file_or_a_failure_messag
 
     note = await owner.wait_for(lambda m: f"export #{resumed} was ready" in m.plain)
     assert "being prepared again" in note.plain
-    book = workbook(fake, await document(owner, resumed))
+    file = await document(owner, resumed)
+    assert owner.messages().index(note) < owner.messages().index(file)  # the notice first
+    book = workbook(fake, file)
     assert book.sheetnames == ["Clients", "Miners"]
     failed = await owner.wait_for(lambda m: f"Export #{given_up} could not be made" in m.plain)
     assert "restarted while preparing it several times" in failed.plain
@@ -414,15 +416,8 @@ async def test_a_file_telegram_refuses_is_kept_and_sent_again_from_disk(
     assert attempts[1].params["document"].file_name.endswith(".xlsx")  # the upload
     assert again.document is not None and again.document["file_id"] != sent.document["file_id"]
     assert bot.app is not None
-    [view] = (await bot.app.services.exports.jobs(await _owner_actor(bot))).items
+    [view] = (await bot.app.services.exports.jobs(await owner_actor(bot))).items
     assert view.parts[0].file_id == again.document["file_id"]
-
-
-async def _owner_actor(bot: RunningBot) -> Any:
-    assert bot.app is not None
-    actor = await bot.app.services.staff.resolve(OWNER_ID, "Olga Owner", "olga", "en")
-    assert actor is not None
-    return actor
 
 
 async def test_an_export_over_the_upload_limit_arrives_in_parts_and_the_member_is_told(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -60,11 +61,12 @@ async def test_flood_control_puts_the_notice_back_and_blocked_chats_are_marked(
     await app.outbox.stop()
     sender = OutboxSender(app.bot, app.db, app.translations)
 
-    # the session retries twice (1 s each), then the sender takes the third 429's retry_after
-    fake.fail_next("sendMessage", error_code=429, retry_after=1, times=2)
+    # a 429 puts the notice back for Telegram's retry_after: the sender does not sleep on it
     fake.fail_next("sendMessage", error_code=429, retry_after=30)
     first = await queue(bot)
-    await sender.deliver_due()
+    started = time.monotonic()
+    assert await sender.deliver_due() == 1
+    assert time.monotonic() - started < 1
     row = await status(bot, first)
     assert row.status == "pending" and row.not_before > utcnow() + timedelta(seconds=20)
     assert await sender.deliver_due() == 0  # not due yet
@@ -76,6 +78,8 @@ async def test_flood_control_puts_the_notice_back_and_blocked_chats_are_marked(
         message = await session.get(OutboxMessage, first)
         assert message is not None
         message.not_before = utcnow()
+    assert await sender.deliver_due() == 0  # the chat is held for the 30 s as well
+    sender = OutboxSender(app.bot, app.db, app.translations)  # as after a restart
     await sender.deliver_due()
     assert (await status(bot, first)).status == "blocked"
 
@@ -91,3 +95,24 @@ async def test_what_a_restart_interrupted_is_delivered_after_it(
     await owner.wait_for(lambda m: m.plain == "Your role is now Manager.")
     assert (await settled(bot, message_id)).status == "sent"
     assert len([m for m in owner.messages() if m.plain == "Your role is now Manager."]) == 1
+
+
+async def test_a_notice_can_go_into_a_message_or_else_arrives_as_a_new_one(
+    bot: RunningBot, fake: FakeBotAPI
+) -> None:
+    assert bot.app is not None
+    owner = fake.user(OWNER_ID, "Olga")
+    await owner.send("/menu")
+    screen = owner.last
+    await owner.send("/menu")
+    gone = owner.last
+    await bot.app.bot.delete_message(OWNER_ID, gone.message_id)
+    async with bot.app.db.write() as session:
+        staff = await session.scalar(select(Staff).where(Staff.telegram_id == OWNER_ID))
+        assert staff is not None
+        args = {"role": {"t": "role-manager"}}
+        notify(session, staff, "notify-role-changed", args=args, edit_message_id=screen.message_id)
+        notify(session, staff, "notify-role-changed", args=args, edit_message_id=gone.message_id)
+    await owner.wait_for(lambda m: m is screen and m.plain == "Your role is now Manager.")
+    new = await owner.wait_for(lambda m: m.plain == "Your role is now Manager." and m is not screen)
+    assert new.message_id > gone.message_id and not screen.buttons()
