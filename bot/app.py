@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from functools import partial
+from typing import Any
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher, Router
@@ -21,6 +22,7 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.methods import AnswerCallbackQuery
 from aiogram.types import BotCommand, BotCommandScopeDefault, ErrorEvent
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
+from apscheduler.executors.asyncio import AsyncIOExecutor
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.config import Settings
@@ -65,6 +67,31 @@ def create_storage(settings: Settings, db: Database) -> tuple[BaseStorage, BaseE
         )
         return redis, redis.create_isolation()
     return SQLStorage(db), SimpleEventIsolation()
+
+
+class DrainingExecutor(AsyncIOExecutor):
+    """APScheduler's asyncio executor, whose jobs cancelled at shutdown can be awaited: none is
+    still unwinding (rolling back a transaction, say) when the database is closed after it."""
+
+    def start(self, scheduler: Any, alias: str) -> None:
+        super().start(scheduler, alias)
+        self._logger.addFilter(_quiet_cancellation)
+
+    async def drained(self) -> None:
+        """Cancel the jobs running now and wait until each has ended. (The scheduler's own
+        shutdown reaches the executor only on a later turn of the loop, and without waiting.)"""
+        running = list(self._pending_futures)
+        for future in running:
+            future.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+
+
+def _quiet_cancellation(record: logging.LogRecord) -> bool:
+    """A job cancelled because the bot is stopping is not an error worth a traceback."""
+    if record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError):
+        record.levelno, record.levelname = logging.INFO, "INFO"
+        record.msg, record.exc_info, record.exc_text = f"{record.msg} (stopped)", None, None
+    return True
 
 
 def staff_area(routers: Sequence[Router]) -> Router:
@@ -125,7 +152,8 @@ class FarmDesk:
         self.dp.shutdown.register(self._on_shutdown)
         self.outbox = OutboxSender(self.bot, self.db, self.translations)
         self.exports = ExportWorker(self.bot, self.services, self.translations, self.outbox.gate)
-        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self.jobs = DrainingExecutor()
+        self.scheduler = AsyncIOScheduler(timezone=UTC, executors={"default": self.jobs})
         self.web: WebServer | None = None
         if settings.serves_web:
             self.web = WebServer(
@@ -178,7 +206,8 @@ class FarmDesk:
 
     async def _on_shutdown(self) -> None:
         if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+            self.scheduler.shutdown(wait=False)  # no new runs…
+            await self.jobs.drained()  # …and the running ones have ended before anything closes
         await self.services.telemetry.stop()
         await self.exports.stop()
         await self.outbox.stop()

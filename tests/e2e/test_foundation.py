@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
+from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
 from handlers.callbacks import SettingsCb, StaffCb
@@ -242,3 +246,42 @@ async def test_the_logs_area_shows_who_changed_what(
     await stranger.send("hello")
     await owner.tap("Security")
     assert "A stranger was refused · Mallory" in owner.last.plain
+
+
+async def test_a_job_running_at_stop_ends_before_the_database_closes(
+    bot: RunningBot, owner: TelegramUser, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A scheduled job caught mid-transaction by SIGTERM is cancelled and has rolled back before
+    the database is closed (it used to unwind afterwards, on a closed engine)."""
+    app = bot.app
+    inside, ended = asyncio.Event(), asyncio.Event()
+
+    async def long_job() -> None:
+        try:
+            async with app.db.write() as session:
+                session.add(AuditEntry(category="general", action="job.half_done"))
+                await session.flush()
+                inside.set()
+                await asyncio.sleep(30)
+        finally:
+            ended.set()
+
+    app.scheduler.add_job(long_job, id="long-job", next_run_time=datetime.now(UTC))
+    await asyncio.wait_for(inside.wait(), 5)
+    closing = app.close
+    seen_at_close: list[bool] = []
+
+    async def close() -> None:
+        seen_at_close.append(ended.is_set())
+        await closing()
+
+    app.close = close  # type: ignore[method-assign]
+    await bot.stop()
+    assert seen_at_close == [True]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    await bot.start()
+    async with bot.app.db.read() as session:
+        assert (
+            await session.scalar(select(AuditEntry).where(AuditEntry.action == "job.half_done"))
+            is None
+        )  # rolled back
