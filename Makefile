@@ -38,6 +38,7 @@ bench: $(VENV)/.test-installed
 	$(PY) -m bench.telemetry
 	$(PY) -m bench.bills
 	$(PY) -m bench.watcher
+	$(PY) -m bench.alert_storm
 
 clean:
 	rm -rf $(VENV) .pytest_cache

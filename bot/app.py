@@ -199,6 +199,9 @@ class FarmDesk:
         add(self.services.billing.mark_overdue, "cron", minute=25, id="bills-overdue")
         # watchers who opted in: the daily summary from 09:00 facility time, once a day
         add(self.services.watcher_alerts.daily, "cron", minute=10, id="watchers-daily")
+        # alerts: snoozes that are over page again; each member's digest at their time
+        add(self.services.alerts.wake_snoozed, "interval", seconds=60, id="alerts-snoozes")
+        add(self.services.alerts.send_digests, "cron", minute="*/5", id="alerts-digest")
         add(self.services.operations.purge, "cron", hour=3, minute=50, id="operations-purge")
 
     async def _on_shutdown(self) -> None:

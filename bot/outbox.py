@@ -1,11 +1,17 @@
 """Delivers queued notifications under Telegram's limits; what a restart cuts off goes after it.
 
 Limits: about 25 messages a second overall and one a second per chat. Each round takes the oldest
-pending message of every chat (so a chat's messages keep their order) and sends those that are
-due to chats that are ready, side by side: a chat under flood control waits for its own
-`retry_after` (the message goes back with `not_before`) and holds up no other chat. A chat that
-blocked the bot is marked and skipped; server and network errors are retried with back-off,
-then given up and logged.
+due message of every chat (so a chat's messages keep their order; one held for a member's quiet
+hours holds up nothing else) and sends those of chats that are ready, side by side: a chat under
+flood control waits for its own `retry_after` (the message goes back with `not_before`) and holds
+up no other chat. A chat that blocked the bot is marked and skipped; server and network errors are
+retried with back-off, then given up and logged.
+
+A message goes into an existing one of its chat instead of a new one when it names it: by its
+Telegram id (`edit_message_id`, an operation's status message), or as the message another row put
+there (`edit_of`, alerts; each message sent has its id recorded). An edit waits while its original
+is still waiting, and becomes a new message when the original can no longer be edited (deleted,
+too old) or was never delivered; later edits then change the new one.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from aiogram import Bot
@@ -108,13 +114,13 @@ class OutboxSender:
         async with self.db.read() as session:
             oldest = (
                 select(func.min(OutboxMessage.id))
-                .where(OutboxMessage.status == "pending")
+                .where(OutboxMessage.status == "pending", OutboxMessage.not_before <= now)
                 .group_by(OutboxMessage.chat_id)
             )
             heads = (
                 await session.scalars(
                     select(OutboxMessage)
-                    .where(OutboxMessage.id.in_(oldest), OutboxMessage.not_before <= now)
+                    .where(OutboxMessage.id.in_(oldest))
                     .order_by(OutboxMessage.id)
                 )
             ).all()
@@ -128,15 +134,44 @@ class OutboxSender:
                 log.error("outbox: a delivery failed", exc_info=outcome)
         return len(ready)
 
+    async def _target(self, message: OutboxMessage) -> int | datetime | None:
+        """For an edit: the id of the message the original put in the chat, or, while the
+        original is still to be sent (it may be held until quiet hours end), when to try
+        again; None to send a new message (not an edit, or nothing left to change)."""
+        if message.edit_message_id is not None:
+            return message.edit_message_id
+        if message.edit_of is None:
+            return None
+        async with self.db.read() as session:
+            original = await session.get(OutboxMessage, message.edit_of)
+        if original is None or original.chat_id != message.chat_id:
+            return None
+        if original.message_id is not None:
+            return original.message_id
+        if original.status == "pending":
+            return max(original.not_before, utcnow()) + timedelta(seconds=1)
+        return None
+
     async def _deliver(self, message: OutboxMessage) -> None:
         t = self.translations.get(message.locale)
         status, error, delay = "sent", None, None
+        target = await self._target(message)
+        if isinstance(target, datetime):  # the original goes first
+            async with self.db.write() as session:
+                row = await session.get(OutboxMessage, message.id)
+                if row is not None and row.status == "pending":
+                    row.not_before = target
+            return
         text = notification_text(t, message.text_key, message.args)
         keyboard = notification_markup(t, message.buttons)
+        sent_id: int | None = None
         try:
             with caller_waits():  # a 429 comes back at once: this chat waits, no other
-                if not await self._edited(message, text, keyboard):
-                    await self.bot.send_message(message.chat_id, text, reply_markup=keyboard)
+                if target is not None:
+                    sent_id = await self._edit(message, target, text, keyboard)
+                if sent_id is None:
+                    sent = await self.bot.send_message(message.chat_id, text, reply_markup=keyboard)
+                    sent_id = sent.message_id
         except TelegramRetryAfter as exc:
             status, error, delay = "pending", str(exc), timedelta(seconds=exc.retry_after)
             self.gate.hold(message.chat_id, exc.retry_after)
@@ -158,29 +193,34 @@ class OutboxSender:
             row.attempts += 1
             if status == "sent":
                 row.sent_at = utcnow()
+                row.message_id = sent_id
+                if row.edit_of is not None and sent_id != target:
+                    # a new message instead of an edit: later edits change this one
+                    original = await session.get(OutboxMessage, row.edit_of)
+                    if original is not None:
+                        original.message_id = sent_id
             if delay is not None:
                 row.not_before = utcnow() + delay
 
-    async def _edited(
-        self, message: OutboxMessage, text: str, keyboard: InlineKeyboardMarkup | None
-    ) -> bool:
-        """Put the text into the message named by `edit_message_id`; False when there is none
-        or it can no longer be edited (deleted, too old), and a new message is needed."""
-        if message.edit_message_id is None:
-            return False
+    async def _edit(
+        self,
+        message: OutboxMessage,
+        message_id: int,
+        text: str,
+        keyboard: InlineKeyboardMarkup | None,
+    ) -> int | None:
+        """Put the text into the chat's message `message_id`; None when it can no longer be
+        edited and a new message is needed."""
         try:
             await self.bot.edit_message_text(
-                text,
-                chat_id=message.chat_id,
-                message_id=message.edit_message_id,
-                reply_markup=keyboard,
+                text, chat_id=message.chat_id, message_id=message_id, reply_markup=keyboard
             )
         except TelegramBadRequest as exc:
             if "message is not modified" in exc.message:
-                return True  # it says so already (told before a restart, not recorded)
+                return message_id  # it says so already (edited before a restart)
             log.info("outbox %s: not edited (%s), sending it", message.id, exc.message)
-            return False
-        return True
+            return None
+        return message_id
 
     async def purge(self, older_than: timedelta = timedelta(days=30)) -> int:
         """Forget delivered notifications after a while (a scheduled job)."""

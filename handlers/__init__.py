@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers import (
+    alerts,
     bills,
     clients,
     exports,
@@ -36,5 +37,6 @@ def build_routers() -> list[Router]:
         telemetry.router(),
         bills.router(),
         watchers.router(),
+        alerts.router(),
         fallback.router(),  # last: what nothing else took
     ]

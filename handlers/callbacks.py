@@ -153,3 +153,22 @@ class WatchCb(CallbackData, prefix="wv"):
     link: int
     page: int = 0
     status: str = ""
+
+
+class AlertCb(CallbackData, prefix="al"):
+    """An alert's buttons (`ack`, `sz` with a preset, `task`, `miners`) and the Alerts area
+    (`list`, filters `fc`/`fk`/`fs` with `value`, `page`); settings in AlertSetCb."""
+
+    action: str
+    id: int = 0
+    value: str = ""
+    page: int = 0
+
+
+class AlertSetCb(CallbackData, prefix="at"):
+    """Settings → Alerts: the member's (`show`, `kind`, `scope`, `unas`, `quiet`, `digest`,
+    `dtime`) and the facility's rules (`rules`, `rule` with `field` and `value`)."""
+
+    action: str
+    field: str = ""
+    value: str = ""

@@ -7,7 +7,17 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from handlers.callbacks import BillCb, ExportCb, LogCb, MenuCb, NoopCb, RoleCb, SettingsCb, StaffCb
+from handlers.callbacks import (
+    AlertCb,
+    BillCb,
+    ExportCb,
+    LogCb,
+    MenuCb,
+    NoopCb,
+    RoleCb,
+    SettingsCb,
+    StaffCb,
+)
 from handlers.labels import error_text, role_label
 from handlers.render import button, show
 from locales import Localizer
@@ -39,6 +49,8 @@ async def main_menu(
         areas.append(button(t("menu-roles"), RoleCb(action="list").pack()))
     if actor.can(Permission.LOGS_VIEW):
         areas.append(button(t("menu-logs"), LogCb().pack()))
+    if actor.can(Permission.MINERS_VIEW):
+        areas.append(button(t("alert-menu"), AlertCb(action="list").pack()))
     areas.append(button(t("menu-settings"), SettingsCb(action="show").pack()))
     # two a row: the whole menu fits a phone's screen without scrolling
     rows = [areas[k : k + 2] for k in range(0, len(areas), 2)]

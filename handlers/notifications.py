@@ -1,14 +1,19 @@
 """Queued notifications in words and buttons: what a service names ("open client 5", "the import
-was applied: these counts") as text and callback data."""
+was applied: these counts", "acknowledge alert 7") as text and callback data.
+
+A button spec is a dict, one button a row, or a list of dicts, one row of buttons (alerts).
+"""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Any
 
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from handlers.callbacks import (
+    AlertCb,
     BillCb,
     ClientCb,
     ExportCb,
@@ -20,7 +25,7 @@ from handlers.callbacks import (
 )
 from handlers.miners.views import result_text
 from handlers.render import button, markup
-from locales import Localizer
+from locales import Html, Localizer
 from services.miners.imports import ImportResult
 from services.operations import text_key
 
@@ -53,8 +58,22 @@ _WRITERS: dict[str, Callable[[Localizer, dict[str, Any]], str]] = {
 
 
 def _resolve(t: Localizer, args: dict[str, Any]) -> dict[str, Any]:
-    """Arguments given as ``{"t": key}`` are themselves translated (a role's name, a status)."""
-    return {k: t(v["t"]) if isinstance(v, dict) and "t" in v else v for k, v in args.items()}
+    """Arguments given as ``{"t": key}`` are themselves translated (a role's name, a status),
+    with arguments of their own as ``{"t": key, "a": {...}}``; a list of those is one line each
+    (a digest's clients)."""
+    return {k: _piece(t, v) for k, v in args.items()}
+
+
+def _piece(t: Localizer, value: Any) -> Any:
+    if isinstance(value, dict) and "t" in value:
+        return Html(t(value["t"], **value.get("a", {})))
+    if isinstance(value, list):
+        return Html(
+            "\n".join(
+                str(_piece(t, v)) if isinstance(v, dict) else html.escape(str(v)) for v in value
+            )
+        )
+    return value
 
 
 def notification_text(t: Localizer, key: str, args: dict[str, Any]) -> str:
@@ -62,12 +81,29 @@ def notification_text(t: Localizer, key: str, args: dict[str, Any]) -> str:
     return writer(t, args) if writer is not None else t(key, **_resolve(t, args))
 
 
-def notification_markup(t: Localizer, specs: list[Spec] | None) -> InlineKeyboardMarkup | None:
+_ALERT_ACTIONS = frozenset({"ack", "sz", "task", "miners"})
+
+
+def _button(t: Localizer, spec: Spec) -> InlineKeyboardButton | None:
+    opener = _OPENERS.get(str(spec.get("open")))
+    if opener is not None:
+        label = str(spec["label"])[:48] if spec.get("label") else t(f"open-{spec['open']}")
+        return button(label, opener(spec))
+    action = str(spec.get("alert"))
+    if action in _ALERT_ACTIONS:
+        value = str(spec.get("v") or "")
+        label = t(f"alert-button-{action}" + (f"-{value}" if value else ""))
+        return button(label, AlertCb(action=action, id=int(spec["id"]), value=value).pack())
+    return None
+
+
+def notification_markup(t: Localizer, specs: list[Any] | None) -> InlineKeyboardMarkup | None:
     rows = []
     for spec in specs or []:
-        opener = _OPENERS.get(str(spec.get("open")))
-        if opener is not None:
-            rows.append([button(t(f"open-{spec['open']}"), opener(spec))])
+        group = spec if isinstance(spec, list) else [spec]
+        row = [b for b in (_button(t, s) for s in group if isinstance(s, dict)) if b is not None]
+        if row:
+            rows.append(row)
     return markup(rows) if rows else None
 
 

@@ -8,7 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from handlers.callbacks import BillCb, MenuCb, SettingsCb, TelemetryCb, WatcherCb
+from handlers.callbacks import AlertSetCb, BillCb, MenuCb, SettingsCb, TelemetryCb, WatcherCb
 from handlers.labels import error_text
 from handlers.render import button, show
 from handlers.states import SettingsForm
@@ -40,6 +40,7 @@ async def settings_screen(
     f = await services.facility.get()
     lines = [t("settings-title"), t("settings-language", language=t(f"language-{t.locale}"))]
     rows = [[button(t("settings-change-language"), SettingsCb(action="lang").pack())]]
+    rows.append([button(t("alert-settings-button"), AlertSetCb(action="show").pack())])
     if actor.can(Permission.SETTINGS_MANAGE):
         lines.append(
             t(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from services.alerts.service import AlertService
 from services.audit import AuditService
 from services.bills.metered import MeteredImport
 from services.bills.monthly import MonthlyRun
@@ -57,6 +58,7 @@ class Services:
     watcher_alerts: WatcherAlerts
     client_merge: MergeService
     client_archive: ArchiveService
+    alerts: AlertService
     operations: OperationService
 
     @classmethod
@@ -108,10 +110,11 @@ class Services:
             watcher_alerts=WatcherAlerts(db, facility, clock=clock),
             client_merge=MergeService(db, facility, watchers, clock=clock),
             client_archive=ArchiveService(db, facility, watchers, clock=clock),
+            alerts=AlertService(db, facility, clock=clock),
             operations=operations,
         )
-        # watchers who opted in hear when their miners stop or come back
-        built.telemetry.add_listener(built.watcher_alerts.on_cycle)
+        # alerts (watchers who opted in among their recipients): evaluated after every poll cycle
+        built.telemetry.add_listener(built.alerts.engine.on_cycle)
         return built
 
     async def prepare(self, timezone: str) -> None:
@@ -120,3 +123,4 @@ class Services:
         await self.staff.sync_owners()
         await self.facility.ensure_defaults(timezone)
         await self.task_managers.ensure_defaults()
+        await self.alerts.ensure_defaults()

@@ -780,6 +780,10 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # alerts: the Telegram message this row put in the chat, once sent; and a row that edits
+    # the message another row of the same chat put there (`edit_of`: that row's id)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    edit_of: Mapped[int | None] = mapped_column(Integer)
     # Put the text into this message of the chat (an operation's status message) instead of a
     # new one; a new one when it can no longer be edited.
     edit_message_id: Mapped[int | None] = mapped_column(BigInteger)
@@ -826,3 +830,137 @@ class FsmRecord(Base):
     state: Mapped[str | None] = mapped_column(String(255))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# --- alerts -----------------------------------------------------------------------------------
+
+
+class AlertRules(Base):
+    """The facility's alert rules (one row): how long a problem must hold before it pages, the
+    hot threshold, the cooldown per miner and kind, and the share of miners going offline
+    together that makes a facility incident."""
+
+    __tablename__ = "alert_rules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hold_s: Mapped[int] = mapped_column(Integer, default=600)
+    hot_c: Mapped[int] = mapped_column(Integer, default=85)
+    cooldown_s: Mapped[int] = mapped_column(Integer, default=3600)
+    incident_pct: Mapped[int] = mapped_column(Integer, default=20)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AlertSettings(Base):
+    """A member's notification settings (no row: the defaults). `kinds` lists the kinds they
+    turned off; `scope` is "mine" (clients they manage or follow) or "all"; quiet hours and
+    the digest time are minutes of the facility's local day."""
+
+    __tablename__ = "alert_settings"
+
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True
+    )
+    muted: Mapped[list[str]] = mapped_column(JSON, default=list)
+    scope: Mapped[str] = mapped_column(String(8), default="mine")
+    unassigned: Mapped[bool] = mapped_column(Boolean, default=False)
+    quiet_from: Mapped[int | None] = mapped_column(Integer)
+    quiet_to: Mapped[int | None] = mapped_column(Integer)
+    digest: Mapped[bool] = mapped_column(Boolean, default=False)
+    digest_at: Mapped[int] = mapped_column(Integer, default=540)
+    digest_on: Mapped[date | None] = mapped_column(Date)  # the local day last sent
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AlertSubscription(Base):
+    """A member who follows one client's alerts besides its manager. Every subscription names
+    its client here, so merging clients moves them in one place. (Watchers opt in on their own
+    link: `watcher_viewers.alerts`.)"""
+
+    __tablename__ = "alert_subscriptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("client_id", "staff_id", name="uq_alert_subscriptions_client_staff"),
+        Index("ix_alert_subscriptions_staff", "staff_id"),
+    )
+
+
+class Alert(Base):
+    """One message's worth of trouble: a client's miners of one kind in one burst (or the
+    miners without a client), or a facility incident (`kind` "incident", no client). An alert
+    that is part of an incident names it (`incident_id`)."""
+
+    __tablename__ = "alerts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # offline | hanged | lowhash | hot | incident
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id"))
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open/acknowledged/resolved
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    snoozed_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    miners: Mapped[int] = mapped_column(Integer, default=0)  # miners it ever held
+    still: Mapped[int] = mapped_column(Integer, default=0)  # of them not recovered
+
+    __table_args__ = (
+        Index("ix_alerts_status_kind", "status", "kind"),
+        Index("ix_alerts_client_opened", "client_id", "opened_at"),
+    )
+
+
+class AlertMiner(Base):
+    __tablename__ = "alert_miners"
+
+    alert_id: Mapped[int] = mapped_column(
+        ForeignKey("alerts.id", ondelete="CASCADE"), primary_key=True
+    )
+    miner_id: Mapped[int] = mapped_column(
+        ForeignKey("miners.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recovered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AlertWatch(Base):
+    """A miner's problem of one kind as the alert rules see it: holding `since` (None: not
+    now), the alert it was raised into, and when it last paged (the cooldown)."""
+
+    __tablename__ = "alert_watch"
+
+    miner_id: Mapped[int] = mapped_column(
+        ForeignKey("miners.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id", ondelete="SET NULL"))
+    raised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_alert_watch_since", "since"),)
+
+
+class AlertDelivery(Base):
+    """A chat that got an alert's message: `outbox_id` is the outbox row of that message, so
+    later changes (more miners, Acknowledge) edit it in every chat."""
+
+    __tablename__ = "alert_deliveries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    outbox_id: Mapped[int | None] = mapped_column(Integer)
+    locale: Mapped[str | None] = mapped_column(String(8))
+    # a watcher's chat (no member): the link it watches through, for its button and the check
+    # that it still may hear of the client
+    link_id: Mapped[int | None] = mapped_column(ForeignKey("watcher_links.id", ondelete="CASCADE"))
+
+    __table_args__ = (UniqueConstraint("alert_id", "chat_id"),)

@@ -513,6 +513,12 @@ def _decode_param(key: str, value: str) -> Any:
 Handler = Callable[[dict[str, Any]], Awaitable[Any]]
 
 
+# what counts against Telegram's flood limits when `enforce_limits` is on
+_FLOOD_LIMITED = frozenset(
+    {"sendmessage", "editmessagetext", "editmessagereplymarkup", "senddocument", "sendphoto"}
+)
+
+
 class FakeBotAPI:
     """An in-process fake of the Telegram Bot API (``aiohttp.web`` on 127.0.0.1)."""
 
@@ -579,6 +585,11 @@ class FakeBotAPI:
         # fault injection and activity tracking
         self._failures: dict[tuple[str, int | None], deque[ApiError]] = {}
         self._hooks: list[_Hook] = []
+        # flood control (off unless `enforce_limits`): messages a second overall, per chat
+        self._limits: tuple[int, float, float] | None = None
+        self._sent_times: deque[float] = deque()
+        self._chat_sent: dict[int, float] = {}
+        self.flood_refusals = 0
         self._inflight = 0
         self._last_activity = 0.0
 
@@ -633,6 +644,33 @@ class FakeBotAPI:
         return copy.deepcopy(self._pending)
 
     # ------------------------------------------------------------------ test controls
+
+    def enforce_limits(
+        self, per_second: int = 30, chat_interval: float = 1.0, tolerance: float = 0.05
+    ) -> None:
+        """Answer 429 (retry after 1 s), as Telegram does, to a message sent or edited less
+        than `chat_interval` (less `tolerance` for jitter) after the last one in its chat, or
+        beyond `per_second` in any second overall. Counted in `flood_refusals`."""
+        self._limits = (per_second, chat_interval, tolerance)
+
+    def _flood_check(self, params: dict[str, Any]) -> None:
+        assert self._limits is not None
+        per_second, interval, tolerance = self._limits
+        now = time.monotonic()
+        chat = params.get("chat_id")
+        chat_id = (
+            int(chat) if isinstance(chat, (int, str)) and str(chat).lstrip("-").isdigit() else 0
+        )
+        while self._sent_times and self._sent_times[0] <= now - 1.0:
+            self._sent_times.popleft()
+        last = self._chat_sent.get(chat_id)
+        if len(self._sent_times) >= per_second or (
+            last is not None and now - last < interval - tolerance
+        ):
+            self.flood_refusals += 1
+            raise ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+        self._sent_times.append(now)
+        self._chat_sent[chat_id] = now
 
     def fail_next(
         self,
@@ -850,6 +888,8 @@ class FakeBotAPI:
             failure = self._next_failure(method, call.params)
             if failure is not None:
                 raise failure
+            if self._limits is not None and method.lower() in _FLOOD_LIMITED:
+                self._flood_check(call.params)
             handler = self._handlers.get(method.lower())
             if handler is None:
                 raise ApiError(404, "Not Found")

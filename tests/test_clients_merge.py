@@ -21,6 +21,8 @@ from services.miners.service import Selection
 from services.tasks.service import TaskDraft
 from services.watchers.service import LinkNotValid
 from storage.models import (
+    Alert,
+    AlertSubscription,
     Asset,
     AuditEntry,
     Bill,
@@ -157,6 +159,40 @@ async def test_a_merge_moves_everything_in_one_go_and_archives_the_source(
     with pytest.raises(Conflict) as restore:
         await services.client_archive.restore(owner, a)
     assert restore.value.reason == "client-merged"
+
+
+async def test_a_merge_moves_the_alerts_and_their_followers(
+    services: Services, owner: Actor, clock: Clock
+) -> None:
+    a = await _client(services, owner, "Acme billing", "billing@acme.com")
+    b = await _client(services, owner, "Acme", "ops@acme.com")
+    tech = await join(services, owner, "manager", 5001, "Tom Tech")
+    await services.alerts.follow(owner, a, True)
+    await services.alerts.follow(owner, b, True)  # follows both: once on B afterwards
+    await services.alerts.follow(tech, a, True)
+    async with services.db.write() as session:
+        session.add(Alert(kind="offline", client_id=a, opened_at=clock.now, changed_at=clock.now))
+
+    preview = await services.client_merge.preview(owner, a, b)
+    assert (preview.moves.alerts, preview.moves.followers) == (1, 1)
+    result = await services.client_merge.merge(owner, a, b, expected=preview.moves)
+    assert result.moved == preview.moves
+
+    async with services.db.read() as session:
+        assert list(await session.scalars(select(Alert.client_id))) == [b]
+        follows = await session.execute(
+            select(AlertSubscription.client_id, AlertSubscription.staff_id)
+        )
+        assert sorted(follows.all()) == sorted([(b, owner.staff_id), (b, tech.staff_id)])
+        logged = await session.scalar(
+            select(AuditEntry).where(
+                AuditEntry.action == "client.merged", AuditEntry.client_id == b
+            )
+        )
+    assert logged is not None
+    assert logged.changes["client_followers"] == [1, 2]
+    assert logged.changes["client_alerts"] == [0, 1]
+    assert await services.alerts.following(tech, b)
 
 
 async def test_merges_that_are_refused_say_why_and_change_nothing(

@@ -9,6 +9,7 @@ import pytest
 from fluent.syntax import FluentParser, ast
 from fluent.syntax.visitor import Visitor
 
+from handlers.alerts.views import generated_keys as alert_keys
 from handlers.bills.views import GENERATED_KEYS as bill_keys
 from handlers.exports.texts import GENERATED_KEYS as export_keys
 from handlers.miners.card_views import GENERATED_KEYS as telemetry_keys
@@ -98,6 +99,7 @@ def test_generated_keys_exist() -> None:
     generated |= telemetry_keys
     generated |= bill_keys
     generated |= watcher_keys()
+    generated |= alert_keys()
     generated |= notification_keys
     assert generated - english == set()
 

@@ -233,7 +233,7 @@ async def test_a_chart_is_drawn_once_per_cycle_and_language(
     assert len(drawn) == 3
 
 
-async def test_opted_in_chats_hear_of_stops_and_recoveries_once_per_cycle(
+async def test_opted_in_chats_hear_of_stops_and_recoveries_through_the_alerts(
     telemetry: Services, owner: Actor, fleet: FakeFleet, clock: Clock
 ) -> None:
     acme = await add_client(telemetry, owner, "Acme")
@@ -250,24 +250,29 @@ async def test_opted_in_chats_hear_of_stops_and_recoveries_once_per_cycle(
         fleet.set_mode(f.ip, Mode.OFFLINE)
     await cycle(telemetry, clock)
     await cycle(telemetry, clock)  # two cycles: offline is taken
-    queued = await rows(telemetry, OutboxMessage)
-    assert [(m.chat_id, m.locale, m.text_key) for m in queued] == [
-        (5001, "ru", "watchers-alert-down")
-    ]
-    assert queued[0].args["client"] == "Acme" and queued[0].args["count"] == 2
-    assert queued[0].buttons == [{"open": "watch", "id": watch.link_id}]
+    await cycle(telemetry, clock)
+    await cycle(telemetry, clock)  # and held for the alert rules' 10 minutes
+    queued = await rows(telemetry, OutboxMessage, OutboxMessage.chat_id.in_([5001, 5002]))
+    assert [(m.chat_id, m.locale, m.text_key) for m in queued] == [(5001, "ru", "watchers-alert")]
+    assert queued[0].args["title"] == "Acme" and queued[0].args["what"]["a"]["count"] == 2
+    assert queued[0].buttons == [[{"open": "watch", "id": watch.link_id}]]
 
     fleet.set_mode(fakes[0].ip, Mode.HEALTHY)
     await cycle(telemetry, clock)
+    await cycle(telemetry, clock)  # one is back: the watcher's message says so
+    edits = await rows(telemetry, OutboxMessage, OutboxMessage.edit_of == queued[0].id)
+    assert edits[-1].args["state"] == {"t": "alert-state-back", "a": {"count": 1}}
+    fleet.set_mode(fakes[1].ip, Mode.HEALTHY)
     await cycle(telemetry, clock)
-    back = await rows(telemetry, OutboxMessage, OutboxMessage.text_key == "watchers-alert-up")
-    assert [m.args["count"] for m in back] == [1]
+    await cycle(telemetry, clock)
+    back = await rows(telemetry, OutboxMessage, OutboxMessage.text_key == "watchers-alert-back")
+    assert [(m.chat_id, m.args["what"]["a"]["count"]) for m in back] == [(5001, 2)]
 
-    fleet.set_mode(fakes[0].ip, Mode.OFFLINE)
-    await cycle(telemetry, clock)
-    await cycle(telemetry, clock)  # queued again, and still pending when the link is revoked
+    # the watcher's messages are still pending (nothing sends here) when the link is revoked
+    assert await rows(telemetry, OutboxMessage, OutboxMessage.chat_id == 5001)
     await telemetry.watchers.revoke(owner, acme)
-    assert await rows(telemetry, OutboxMessage, OutboxMessage.status == "pending") == []
+    pending = OutboxMessage.status == "pending"
+    assert await rows(telemetry, OutboxMessage, pending, OutboxMessage.chat_id == 5001) == []
     assert await rows(telemetry, WatcherViewer) == []
 
 

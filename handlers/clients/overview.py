@@ -11,6 +11,7 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
+from handlers.alerts.links import client_alert_rows
 from handlers.bills.links import client_bill_rows, client_estimate
 from handlers.callbacks import (
     BillCb,
@@ -171,6 +172,7 @@ async def client_card(
                 button(t("client-archive"), ClientCb(action="ar", id=c.id).pack()),
             ]
         )
+    rows += client_alert_rows(t, actor, c.id)
     rows.append([button(t("client-back-to-list"), ClientCb(action="back").pack())])
     estimate = await client_estimate(t, actor, services, c.id)
     text = views.card(t, c, zone) + (f"\n\n{estimate}" if estimate else "")

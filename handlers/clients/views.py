@@ -111,6 +111,7 @@ def archived_note(t: Localizer, c: ClientSummary, zone: ZoneInfo) -> str:
 
 
 _MOVES = ("miners", "tasks", "assets", "bills")
+_MOVES_TOO = ("alerts", "followers")
 
 
 def merge_preview(t: Localizer, p: MergePreview, locale: str) -> str:
@@ -128,6 +129,8 @@ def merge_preview(t: Localizer, p: MergePreview, locale: str) -> str:
     for name in _MOVES:
         lines.append(t(f"client-merge-{name}", count=moves[name]))
     lines.append(t("client-merge-payments", count=p.moves.payments))
+    for name in _MOVES_TOO:
+        lines.append(t(f"client-merge-{name}", count=moves[name]))
     lines.append("")
     lines.append(t("client-merge-pricing", target=str(p.target.id)))
     if p.own_rates:

@@ -92,7 +92,7 @@ async def miners_list(
         try:
             client = await services.miners.client(actor, f.client_id)
         except NotFound:  # the client is gone: drop that filter
-            f = MinerFilter(None, f.status, f.paid, f.search)
+            f = MinerFilter(None, f.status, f.paid, f.search, f.alert)
             await save_filter(state, f)
     result = await services.miners.page(actor, f, last_page if page is None else page, PER_PAGE)
     ids = [m.id for m in result.items]
@@ -193,7 +193,7 @@ def router() -> Router:
     ) -> None:
         f, _, _ = await current(state)
         query = " ".join((message.text or "").split())[:64] or None
-        await save_filter(state, MinerFilter(f.client_id, f.status, f.paid, query))
+        await save_filter(state, MinerFilter(f.client_id, f.status, f.paid, query, f.alert))
         await miners_list(message, actor, t, services, state, 0)
 
     @r.callback_query(MinerCb.filter(F.action == "tick"))
@@ -231,7 +231,7 @@ def router() -> Router:
     ) -> None:
         f, _, _ = await current(state)
         paid = {None: True, True: False, False: None}[f.paid]
-        await save_filter(state, MinerFilter(f.client_id, f.status, paid, f.search))
+        await save_filter(state, MinerFilter(f.client_id, f.status, paid, f.search, f.alert))
         await miners_list(query, actor, t, services, state, 0)
 
     @r.callback_query(MinerCb.filter(F.action == "fs"))
@@ -259,8 +259,8 @@ def router() -> Router:
         state: FSMContext,
     ) -> None:
         f, _, _ = await current(state)
-        status = callback_data.arg or None
-        await save_filter(state, MinerFilter(f.client_id, status, f.paid, f.search))
+        status = callback_data.arg or None  # the filter admits known statuses only
+        await save_filter(state, MinerFilter(f.client_id, status, f.paid, f.search, f.alert))
         await miners_list(query, actor, t, services, state, 0)
 
     @r.callback_query(MinerCb.filter(F.action == "fc"))
@@ -320,4 +320,4 @@ def _client_buttons(t: Localizer) -> list[list[Any]]:
 
 async def _set_client(state: FSMContext, client_id: int | None) -> None:
     f, _, _ = await current(state)
-    await save_filter(state, MinerFilter(client_id, f.status, f.paid, f.search))
+    await save_filter(state, MinerFilter(client_id, f.status, f.paid, f.search, f.alert))

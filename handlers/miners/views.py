@@ -41,6 +41,8 @@ def filter_lines(t: Localizer, f: MinerFilter, client: ClientRef | None) -> list
         lines.append(t("miners-filter-paid") if f.paid else t("miners-filter-unpaid"))
     if f.search:
         lines.append(t("miners-filter-search", query=f.search))
+    if f.alert is not None:
+        lines.append(t("alert-miners-filter", id=str(f.alert)))
     return lines
 
 

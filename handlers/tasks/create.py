@@ -392,6 +392,7 @@ def router() -> Router:
             all_miners=bool(data.get("tf_all_m")),
             all_assets=bool(data.get("tf_all_a")),
             asset_ids=tuple(data.get("tf_assets") or ()),
+            miner_ids=tuple(int(i) for i in data.get("tf_miners") or ()),
         )
         try:
             card = await services.tasks.create(actor, draft)

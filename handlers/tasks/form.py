@@ -43,6 +43,11 @@ STATES: dict[str, State] = {
 
 
 def steps(data: dict[str, Any]) -> list[str]:
+    if data.get("tf_origin") == "alert":  # board, type, client, miners and summary come with it
+        out = [] if data.get("tf_type") else ["type"]
+        out += ["priority", "due", "assignee", "description"]
+        out += [f"x{i}" for i in range(int(data.get("tf_nf") or 0))]
+        return [*out, "confirm"]
     out = ["manager"]
     if data.get("tf_origin") == "tasks":
         out.append("client")
@@ -90,6 +95,7 @@ def _attached(t: Localizer, data: dict[str, Any]) -> str:
     miners = (int(data.get("tf_nm") or 0) if data.get("tf_all_m") else 0) + (
         1 if data.get("tf_miner") and not data.get("tf_all_m") else 0
     )
+    miners += len(data.get("tf_miners") or [])
     added = len(data.get("tf_assets") or [])
     assets = int(data.get("tf_na") or 0) if data.get("tf_all_a") else added
     return t("task-attached", miners=miners, assets=assets)

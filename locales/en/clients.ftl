@@ -134,6 +134,8 @@ client-merge-tasks = 📋 Tasks: { $count }
 client-merge-assets = 🗄 Assets: { $count }
 client-merge-bills = 🧾 Bills: { $count }
 client-merge-payments = 💳 Payments on those bills: { $count }
+client-merge-alerts = 🚨 Alerts (open and past): { $count }
+client-merge-followers = 🔔 Members who follow its alerts: { $count }
 client-merge-pricing = 💲 #{ $target } keeps its own prices and invoice language.
 client-merge-own-rates = #{ $source }'s own prices (copy them by hand if #{ $target } should have them):
 client-merge-no-own-rates = #{ $source } has no prices of its own (it pays the facility's).
@@ -186,6 +188,8 @@ field-client-tasks = Tasks
 field-client-assets = Assets
 field-client-bills = Bills
 field-client-payments = Payments
+field-client-alerts = Alerts
+field-client-followers = Alert followers
 
 conflict-client-archived = Client #{ NUMBER($client_id, useGrouping: 0) } { $name } is archived. Restore it from the 🗄 Archived list first.
 conflict-client-merged = Client #{ NUMBER($client_id, useGrouping: 0) } { $name } was merged into #{ NUMBER($into, useGrouping: 0) }; use that client.

@@ -96,14 +96,6 @@ watchers-pref-alerts-on = You will hear when miners stop or come back.
 watchers-pref-alerts-off = No more messages about miners stopping.
 watchers-pref-daily-on = You will get a summary every day.
 watchers-pref-daily-off = No more daily summaries.
-watchers-alert-down = 🔴 <b>{ $client }</b>: { $count ->
-        [one] a miner stopped
-       *[other] { $count } miners stopped
-    } (offline or hashing nothing): { $miners }
-watchers-alert-up = 🟢 <b>{ $client }</b>: { $count ->
-        [one] a miner is back at work
-       *[other] { $count } miners are back at work
-    }: { $miners }
 watchers-daily = 📅 <b>{ $client }</b> today: { $working } of { $total } miners working, { $down } stopped. Hashrate { $now } now, { $avg } over 24 hours.
 
 ## the web page

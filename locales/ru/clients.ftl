@@ -134,6 +134,8 @@ client-merge-tasks = 📋 Задачи: { $count }
 client-merge-assets = 🗄 Оборудование: { $count }
 client-merge-bills = 🧾 Счета: { $count }
 client-merge-payments = 💳 Платежи по этим счетам: { $count }
+client-merge-alerts = 🚨 Оповещения (открытые и прошлые): { $count }
+client-merge-followers = 🔔 Сотрудники, следящие за его оповещениями: { $count }
 client-merge-pricing = 💲 У #{ $target } остаются его цены и язык счетов.
 client-merge-own-rates = Собственные цены #{ $source } (перенесите вручную, если они нужны #{ $target }):
 client-merge-no-own-rates = Собственных цен у #{ $source } нет (действуют цены площадки).
@@ -184,6 +186,8 @@ field-client-tasks = Задачи
 field-client-assets = Оборудование
 field-client-bills = Счета
 field-client-payments = Платежи
+field-client-alerts = Оповещения
+field-client-followers = Следят за оповещениями
 
 conflict-client-archived = Клиент #{ NUMBER($client_id, useGrouping: 0) } { $name } в архиве. Сначала восстановите его из списка «🗄 Архив».
 conflict-client-merged = Клиент #{ NUMBER($client_id, useGrouping: 0) } { $name } объединён с #{ NUMBER($into, useGrouping: 0) }; используйте того клиента.

@@ -95,16 +95,6 @@ watchers-pref-alerts-on = Вы узнаете, когда майнеры вст�
 watchers-pref-alerts-off = Сообщений об остановке майнеров больше не будет.
 watchers-pref-daily-on = Вы будете получать сводку каждый день.
 watchers-pref-daily-off = Ежедневных сводок больше не будет.
-watchers-alert-down = 🔴 <b>{ $client }</b>: { $count ->
-        [one] встал { $count } майнер
-        [few] встали { $count } майнера
-       *[other] встали { $count } майнеров
-    } (не в сети или не хешируют): { $miners }
-watchers-alert-up = 🟢 <b>{ $client }</b>: { $count ->
-        [one] вернулся в работу { $count } майнер
-        [few] вернулись в работу { $count } майнера
-       *[other] вернулись в работу { $count } майнеров
-    }: { $miners }
 watchers-daily = 📅 <b>{ $client }</b> сегодня: работают { $working } из { $total } майнеров, стоят { $down }. Хешрейт { $now } сейчас, { $avg } за 24 часа.
 
 ## веб-страница

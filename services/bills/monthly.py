@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.alerts.rails import tell
 from services.bills import lines as bill_lines
 from services.bills.lines import TaskCost
 from services.bills.money import exponent, format_money
@@ -27,7 +28,6 @@ from services.bills.rates import RateBook
 from services.bills.service import day_rates, due_date, line_values, rate_rows
 from services.bills.usage import Usage, usage
 from services.facility import FacilityService
-from services.outbox import notify
 from services.tasks.managers import BILLED_TYPES, COST_FIELD, MAINTENANCE
 from storage.db import Database
 from storage.models import Bill, BillingRun, Client, Staff, utcnow
@@ -247,9 +247,10 @@ class MonthlyRun:
         if row is None:
             return
         client, manager = row
-        notify(
+        await tell(
             session,
             manager,
+            "bill_overdue",
             "bills-notice-overdue",
             args={
                 "bill": str(bill.id),
@@ -262,4 +263,5 @@ class MonthlyRun:
                 {"open": "bill-pay", "id": bill.id},
                 {"open": "miners-unpaid", "id": client.id},
             ],
+            now=self.clock(),
         )

@@ -60,6 +60,8 @@ class Holdings:
     assets: int = 0
     bills: int = 0
     payments: int = 0
+    alerts: int = 0
+    followers: int = 0  # members who follow its alerts (and not the target's already)
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -121,7 +123,7 @@ class MergeService(ClientsEditing):
         async with self.db.read() as session:
             source, target = await self._pair(session, source_id, target_id)
             await _refuse_if_busy(session, source.id, target.id)
-            moves = Holdings(**await repo.holdings(session, source.id))
+            moves = Holdings(**await repo.holdings(session, source.id, target.id))
             aliases = [source.email, *await repo.aliases_of(session, source.id)]
             book = RateBook(rate_rows(await bills_repo.rate_rows(session, [source.id])))
             links = [await self._live_link(session, c.id) for c in (source, target)]
@@ -164,7 +166,7 @@ class MergeService(ClientsEditing):
             await repo.hold_exports_and_runs(session)
             await _refuse_if_busy(session, source.id, target.id)
             await miners_repo.lock_for_import(session)
-            moves = Holdings(**await repo.holdings(session, source.id))
+            moves = Holdings(**await repo.holdings(session, source.id, target.id))
             if expected is not None and moves != expected:
                 raise Conflict("merge-changed", client_id=source.id)
             target_before = Holdings(**await repo.holdings(session, target.id))
@@ -280,6 +282,8 @@ _FIELDS = {
     "assets": "client_assets",
     "bills": "client_bills",
     "payments": "client_payments",
+    "alerts": "client_alerts",
+    "followers": "client_followers",
 }
 
 

@@ -29,13 +29,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actor import Actor
+from services.alerts.rails import tell
 from services.errors import Conflict, Invalid, NotFound
 from services.exports import periods
 from services.exports.periods import Period
 from services.exports.sheets import KINDS, Labels, Scope, Sheet, sheets_for
 from services.exports.xlsx_writer import PartFile, SheetSpec, XlsxParts, compressed_bytes_per_row
 from services.facility import CLIENT_PLANS, FacilityService
-from services.outbox import notify
 from services.pagination import Page, clamp_page
 from services.permissions import Permission
 from services.texts import Texts
@@ -316,7 +316,7 @@ class ExportService:
                 assert staff is not None
                 touched.append(job.id)
                 if job.status == "running" and job.attempts >= MAX_ATTEMPTS:
-                    self._mark_failed(session, job, staff, "interrupted")
+                    await self._mark_failed(session, job, staff, "interrupted")
                     continue
                 job.status = "queued"
                 if job.parts:
@@ -325,9 +325,10 @@ class ExportService:
                     continue
                 key = f"export-{job.id}-resumed-{job.attempts}"
                 if not await repo.notice_exists(session, key):  # two starts in a row: one notice
-                    notify(
+                    await tell(
                         session,
                         staff,
+                        "export_ready",
                         "export-notice-resumed",
                         args={"id": str(job.id)},
                         dedup_key=key,
@@ -498,9 +499,10 @@ class ExportService:
             if job.status == "running":
                 job.status, job.finished_at = "done", self.clock()
             if undelivered:
-                notify(
+                await tell(
                     session,
                     staff,
+                    "export_ready",
                     "export-notice-undelivered",
                     args={"id": str(job.id)},
                     buttons=[{"open": "exports", "id": 0}],
@@ -529,17 +531,18 @@ class ExportService:
             job, staff = found
             if job.status in ("done", "failed", "expired"):
                 return
-            self._mark_failed(session, job, staff, reason)
+            await self._mark_failed(session, job, staff, reason)
         await asyncio.to_thread(shutil.rmtree, self.directory / str(job_id), True)
 
-    def _mark_failed(
+    async def _mark_failed(
         self, session: AsyncSession, job: ExportJob, staff: Staff, reason: str
     ) -> None:
         job.status, job.error, job.finished_at = "failed", reason, self.clock()
         job.file_path, job.parts, job.file_size = None, None, None
-        notify(
+        await tell(
             session,
             staff,
+            "export_ready",
             "export-notice-failed",
             args={"id": str(job.id), "reason": {"t": f"export-error-{reason}"}},
             buttons=[{"open": "exports", "id": 0}],

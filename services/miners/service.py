@@ -57,13 +57,22 @@ class MinerFilter:
     status: str | None = None
     paid: bool | None = None
     search: str | None = None
+    alert: int | None = None  # the miners of one alert ("Open miners" on an alert)
 
     @property
     def active(self) -> bool:
-        return any(v is not None for v in (self.client_id, self.status, self.paid, self.search))
+        return any(
+            v is not None for v in (self.client_id, self.status, self.paid, self.search, self.alert)
+        )
 
     def as_dict(self) -> dict[str, Any]:
-        return {"c": self.client_id, "s": self.status, "p": self.paid, "q": self.search}
+        return {
+            "c": self.client_id,
+            "s": self.status,
+            "p": self.paid,
+            "q": self.search,
+            "a": self.alert,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> MinerFilter:
@@ -74,12 +83,17 @@ class MinerFilter:
             status=status if status in MINER_STATUSES else None,
             paid=data.get("p") if isinstance(data.get("p"), bool) else None,
             search=str(data["q"])[:64] if data.get("q") else None,
+            alert=data.get("a") if isinstance(data.get("a"), int) else None,
         )
 
     def clause(self) -> ColumnElement[bool]:
         search = (self.search or "").strip() or None
         return repo.filter_clause(
-            client_id=self.client_id, status=self.status, paid=self.paid, search=search
+            client_id=self.client_id,
+            status=self.status,
+            paid=self.paid,
+            search=search,
+            alert_id=self.alert,
         )
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actor import Actor
+from services.alerts.rails import tell
 from services.clients.guard import active_client, archived
 from services.clients.service import MinerLine
 from services.errors import Invalid, NotFound, PermissionDenied
@@ -136,6 +137,7 @@ class TaskDraft:
     all_miners: bool = False
     all_assets: bool = False
     asset_ids: tuple[int, ...] = ()
+    miner_ids: tuple[int, ...] = ()  # miners picked elsewhere (an alert's), all the client's
 
 
 # --- validation (pure) ----------------------------------------------------------------------
@@ -445,6 +447,16 @@ class TaskService:
                 raise Invalid("task_miner", "other-client")
             client_id = miner.client_id
             miner_ids.add(miner.id)
+        if draft.miner_ids:
+            owners = {
+                m.id: m.client_id
+                for m in await session.scalars(select(Miner).where(Miner.id.in_(draft.miner_ids)))
+            }
+            if set(owners) != set(draft.miner_ids):
+                raise Invalid("task_miner", "gone")
+            if client_id is None or any(o != client_id for o in owners.values()):
+                raise Invalid("task_miner", "other-client")
+            miner_ids |= set(owners)
         if client_id is not None:  # held: it may not be archived or merged meanwhile
             await active_client(session, client_id)
         if (draft.all_miners or draft.all_assets or draft.asset_ids) and client_id is None:
@@ -467,9 +479,10 @@ class TaskService:
         self, session: AsyncSession, actor: Actor, task: Task, assignee: Staff
     ) -> None:
         client = await session.get(Client, task.client_id) if task.client_id else None
-        notify(
+        await tell(
             session,
             assignee,
+            "task_assigned",
             "notify-task-assigned",
             args={
                 "by": actor.name,
@@ -828,9 +841,10 @@ class TaskService:
                     key = keys[task.id]
                     if key in queued:
                         continue
-                    notify(
+                    told = await tell(
                         session,
                         assignee,
+                        "task_due",
                         "notify-task-due",
                         args={
                             "id": str(task.id),
@@ -839,8 +853,9 @@ class TaskService:
                         },
                         buttons=[{"open": "task", "id": task.id}],
                         dedup_key=key,
+                        now=self.clock(),
                     )
-                    sent += 1 if assignee.is_active else 0
+                    sent += 1 if told is not None else 0
             if len(rows) < batch:
                 return sent
 

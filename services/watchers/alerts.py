@@ -1,20 +1,18 @@
-"""Short messages to watchers who opted in: their miners stopped or came back, a daily summary.
+"""The daily summary to watchers who opted in.
 
-Both go through the outbox (`services/outbox.py::queue`) in the watcher's link language, with a
-button that opens the view; revoking the link drops the opt-ins and what was not yet sent.
+Messages when a watched client's miners stop or come back are the alerts area's
+(`services/alerts/engine.py`): a chat that opted in (`watcher_viewers.alerts`) on a live link gets
+the client's offline and hanged alerts and their recovery, after the facility's hold time, one
+message per alert edited as it changes, in the link's language with a button back to the view.
 
-- `on_cycle` (`changes`) is a telemetry listener (`TelemetryService.add_listener`, wired in
-  `services/container.py`): one message per viewer and kind per cycle, not one per miner.
-- `daily` is the scheduled job `watchers-daily` (hourly, `bot/app.py`): from 09:00 facility time,
-  once a day per viewer (`watcher_viewers.daily_sent_on`, set in the same transaction).
-
-When the alerts area's rails exist, these two methods are where they plug in: the opt-ins stay
-`watcher_viewers.alerts` / `.daily`; the queueing below becomes the rails' delivery.
+`daily` is the scheduled job `watchers-daily` (hourly, `bot/app.py`): from 09:00 facility time,
+once a day per viewer (`watcher_viewers.daily_sent_on`, set in the same transaction), through the
+outbox (`services/outbox.py::queue`); revoking the link drops the opt-ins and what was not yet
+sent.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
 
@@ -23,22 +21,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.facility import FacilityService
 from services.outbox import queue
 from services.telemetry.charts import rate
-from services.telemetry.service import DAY_S, CycleReport
+from services.telemetry.service import DAY_S
 from storage.db import Database
 from storage.models import utcnow
 from storage.repositories import watchers as repo
 
 DOWN = frozenset({"offline", "hanged"})  # not hashing: what a client calls "stopped"
 UP = frozenset({"active", "lowhash"})
-NAMES_SHOWN = 5
 DAILY_FROM_HOUR = 9  # facility time
-
-
-def _listed(ids: list[int], names: dict[int, tuple[str | None, str | None]]) -> str:
-    """The first miners by serial (else MAC), and how many more."""
-    shown = [next((x for x in names.get(i, ()) if x), f"#{i}") for i in ids]
-    text = ", ".join(shown[:NAMES_SHOWN])
-    return text + (f" +{len(shown) - NAMES_SHOWN}" if len(shown) > NAMES_SHOWN else "")
 
 
 class WatcherAlerts:
@@ -48,53 +38,6 @@ class WatcherAlerts:
         self.db = db
         self.facility = facility
         self.clock = clock
-
-    async def on_cycle(self, report: CycleReport) -> None:
-        """The telemetry listener."""
-        await self.changes(report)
-
-    async def changes(self, report: CycleReport) -> int:
-        """Queue, for each opted-in viewer of a client whose miners stopped or came back in this
-        cycle, one message per kind. Returns how many were queued."""
-        down: dict[int, list[int]] = defaultdict(list)
-        up: dict[int, list[int]] = defaultdict(list)
-        for change in report.changes:
-            if change.client_id is None or change.old == "unknown":
-                continue  # a first reading is no news
-            if change.new in DOWN and change.old not in DOWN:
-                down[change.client_id].append(change.miner_id)
-            elif change.new in UP and change.old in DOWN:
-                up[change.client_id].append(change.miner_id)
-        if not down and not up:
-            return 0
-        queued = 0
-        async with self.db.write() as session:
-            viewers = await repo.subscribers(
-                session, self.clock(), client_ids=set(down) | set(up), daily=False
-            )
-            if not viewers:
-                return 0
-            ids = [m for group in (*down.values(), *up.values()) for m in group]
-            names = await repo.names(session, ids)
-            for viewer, link in viewers:
-                for key, group in (("watchers-alert-down", down), ("watchers-alert-up", up)):
-                    miners = group.get(link.client_id)
-                    if not miners:
-                        continue
-                    queue(
-                        session,
-                        viewer.telegram_id,
-                        link.language,
-                        key,
-                        args={
-                            "client": await self._client_name(session, link.client_id),
-                            "count": len(miners),
-                            "miners": _listed(miners, names),
-                        },
-                        buttons=[{"open": "watch", "id": link.id}],
-                    )
-                    queued += 1
-        return queued
 
     async def daily(self) -> int:
         """Queue today's summary for every opted-in viewer who has not had it (from 09:00)."""

@@ -33,6 +33,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import (
     MINER_STATUSES,
     TASK_CATEGORIES,
+    Alert,
+    AlertSubscription,
     Asset,
     AuditEntry,
     Bill,
@@ -393,12 +395,20 @@ async def miners_of(session: AsyncSession, client_id: int) -> list[Row[*tuple[An
     return list(rows.all())
 
 
-async def holdings(session: AsyncSession, client_id: int) -> dict[str, int]:
-    """What the client holds: miners, tasks, assets, bills and the payments on them."""
+async def holdings(
+    session: AsyncSession, client_id: int, into: int | None = None
+) -> dict[str, int]:
+    """What the client holds: miners, tasks, assets, bills and the payments on them, its alerts
+    and the members who follow them (with `into`: those who do not follow that client already)."""
 
     async def n(query: Any) -> int:
         return int(await session.scalar(query) or 0)
 
+    followers = select(func.count(AlertSubscription.id)).where(
+        AlertSubscription.client_id == client_id
+    )
+    if into is not None:
+        followers = followers.where(AlertSubscription.staff_id.not_in(_followers_of(into)))
     return {
         "miners": await n(select(func.count(Miner.id)).where(Miner.client_id == client_id)),
         "tasks": await n(select(func.count(Task.id)).where(Task.client_id == client_id)),
@@ -409,16 +419,35 @@ async def holdings(session: AsyncSession, client_id: int) -> dict[str, int]:
             .join(Bill, Bill.id == Payment.bill_id)
             .where(Bill.client_id == client_id)
         ),
+        "alerts": await n(select(func.count(Alert.id)).where(Alert.client_id == client_id)),
+        "followers": await n(followers),
     }
+
+
+def _followers_of(client_id: int) -> Any:
+    return select(AlertSubscription.staff_id).where(AlertSubscription.client_id == client_id)
 
 
 async def give_holdings(
     session: AsyncSession, source: int, target: int, now: datetime
 ) -> dict[str, int]:
-    """The source's tasks, assets and bills (their payments with them) become the target's;
+    """The source's tasks, assets, bills (their payments with them) and alerts become the
+    target's, and its followers follow the target (those who did already are not counted twice);
     returns how many of each moved. Miners are moved by the caller, with their history."""
+    await session.execute(
+        delete(AlertSubscription).where(
+            AlertSubscription.client_id == source,
+            AlertSubscription.staff_id.in_(_followers_of(target)),
+        )
+    )
     moved = {}
-    for name, model in (("tasks", Task), ("assets", Asset), ("bills", Bill)):
+    for name, model in (
+        ("tasks", Task),
+        ("assets", Asset),
+        ("bills", Bill),
+        ("alerts", Alert),
+        ("followers", AlertSubscription),
+    ):
         table = cast(Table, model.__table__)
         values: dict[str, Any] = {"client_id": target}
         if "updated_at" in table.c:

@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import AuditEntry, Client, Miner
+from storage.models import AlertMiner, AuditEntry, Client, Miner
 
 CHUNK = 2_000  # rows per executemany
 IN_CHUNK = 500  # values per IN (…) list
@@ -48,11 +48,20 @@ def _escape_like(text: str) -> str:
 
 
 def filter_clause(
-    *, client_id: int | None, status: str | None, paid: bool | None, search: str | None
+    *,
+    client_id: int | None,
+    status: str | None,
+    paid: bool | None,
+    search: str | None,
+    alert_id: int | None = None,
 ) -> ColumnElement[bool]:
     """Miners of a client (0: of no client), in a status, paid or not, whose IP, serial, MAC or
-    worker contains `search`."""
+    worker contains `search`, of one alert."""
     conditions: list[ColumnElement[bool]] = []
+    if alert_id is not None:
+        conditions.append(
+            Miner.id.in_(select(AlertMiner.miner_id).where(AlertMiner.alert_id == alert_id))
+        )
     if client_id == 0:
         conditions.append(Miner.client_id.is_(None))
     elif client_id is not None:

@@ -31,6 +31,7 @@ async def test_owner_start_shows_the_menu_and_commands_are_set_per_language(
         "🧑‍🔧 Staff",
         "🛡 Roles",
         "📜 Logs",
+        "🚨 Alerts",
         "⚙️ Settings",
     ]
     english = fake.commands[(json.dumps({"type": "default"}, sort_keys=True), "")]
@@ -66,7 +67,7 @@ async def test_invite_flow_second_member_sees_only_what_the_role_allows(
     ivan = fake.user(2002, "Ivan", username="ivan", language_code="en")
     await ivan.send(f"/start {token}")
     assert "Welcome! You joined as Junior technician." in [m.plain for m in ivan.messages()]
-    assert labels(ivan.last) == ["👥 Clients", "⛏ Miners", "📋 Tasks", "⚙️ Settings"]
+    assert labels(ivan.last) == ["👥 Clients", "⛏ Miners", "📋 Tasks", "🚨 Alerts", "⚙️ Settings"]
 
     note = await owner.wait_for(lambda m: "accepted your invite" in m.plain)
     assert note.plain == "Ivan accepted your invite and joined as Junior technician."
@@ -158,6 +159,7 @@ async def test_language_switch(bot: RunningBot, owner: TelegramUser) -> None:
         "🧑‍🔧 Сотрудники",
         "🛡 Роли",
         "📜 Журнал",
+        "🚨 Оповещения",
         "⚙️ Настройки",
     ]
 

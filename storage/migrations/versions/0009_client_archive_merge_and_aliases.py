@@ -5,7 +5,7 @@ merges into, so a bill is now unique per the client whose usage it counts (`usag
 filled with the bill's client here).
 
 Revision ID: 0009
-Revises: 0004
+Revises: 0007
 Create Date: 2026-12-05 00:30:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0004"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
