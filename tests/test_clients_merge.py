@@ -189,7 +189,7 @@ async def test_a_merge_moves_the_alerts_and_their_followers(
                 AuditEntry.action == "client.merged", AuditEntry.client_id == b
             )
         )
-    assert logged is not None
+    assert logged is not None and logged.changes is not None
     assert logged.changes["client_followers"] == [1, 2]
     assert logged.changes["client_alerts"] == [0, 1]
     assert await services.alerts.following(tech, b)
