@@ -70,24 +70,34 @@ def create_storage(settings: Settings, db: Database) -> tuple[BaseStorage, BaseE
 
 
 class DrainingExecutor(AsyncIOExecutor):
-    """APScheduler's asyncio executor, whose jobs cancelled at shutdown can be awaited: none is
-    still unwinding (rolling back a transaction, say) when the database is closed after it."""
+    """APScheduler's asyncio executor, whose running jobs are awaited at shutdown: none is still
+    in a transaction when the database is closed after it."""
+
+    grace = 10.0  # seconds a running job is given to end on its own before it is cancelled
 
     def start(self, scheduler: Any, alias: str) -> None:
         super().start(scheduler, alias)
         self._logger.addFilter(_quiet_cancellation)
 
+    def shutdown(self, wait: bool = True) -> None:
+        """The scheduler's shutdown: running jobs are left to `drained` (the parent would cancel
+        them at once, without waiting, even a job in mid-rollback)."""
+
     async def drained(self) -> None:
-        """Cancel the jobs running now and wait until each has ended. (The scheduler's own
-        shutdown reaches the executor only on a later turn of the loop, and without waiting.)"""
+        """Wait for the jobs running now to end; cancel those still running after `grace` and
+        wait for them to unwind."""
         running = list(self._pending_futures)
-        for future in running:
+        if not running:
+            return
+        _, late = await asyncio.wait(running, timeout=self.grace)
+        for future in late:
             future.cancel()
-        await asyncio.gather(*running, return_exceptions=True)
+        await asyncio.gather(*late, return_exceptions=True)
 
 
 def _quiet_cancellation(record: logging.LogRecord) -> bool:
-    """A job cancelled because the bot is stopping is not an error worth a traceback."""
+    """A job cancelled because the bot is stopping (after its grace) is not an error worth a
+    traceback."""
     if record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError):
         record.levelno, record.levelname = logging.INFO, "INFO"
         record.msg, record.exc_info, record.exc_text = f"{record.msg} (stopped)", None, None

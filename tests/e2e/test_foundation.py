@@ -251,9 +251,11 @@ async def test_the_logs_area_shows_who_changed_what(
 async def test_a_job_running_at_stop_ends_before_the_database_closes(
     bot: RunningBot, owner: TelegramUser, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """A scheduled job caught mid-transaction by SIGTERM is cancelled and has rolled back before
-    the database is closed (it used to unwind afterwards, on a closed engine)."""
+    """A scheduled job caught mid-transaction by SIGTERM is given its grace, then cancelled, and
+    has rolled back before the database is closed (it used to unwind afterwards, on a closed
+    engine, or be cancelled in mid-rollback)."""
     app = bot.app
+    app.jobs.grace = 1.0
     inside, ended = asyncio.Event(), asyncio.Event()
 
     async def long_job() -> None:
@@ -266,7 +268,15 @@ async def test_a_job_running_at_stop_ends_before_the_database_closes(
         finally:
             ended.set()
 
+    finished: list[str] = []
+
+    async def short_job() -> None:  # ends within the grace: it is not cut off
+        await inside.wait()
+        await asyncio.sleep(0.3)
+        finished.append("short")
+
     app.scheduler.add_job(long_job, id="long-job", next_run_time=datetime.now(UTC))
+    app.scheduler.add_job(short_job, id="short-job", next_run_time=datetime.now(UTC))
     await asyncio.wait_for(inside.wait(), 5)
     closing = app.close
     seen_at_close: list[bool] = []
@@ -278,10 +288,9 @@ async def test_a_job_running_at_stop_ends_before_the_database_closes(
     app.close = close  # type: ignore[method-assign]
     await bot.stop()
     assert seen_at_close == [True]
+    assert finished == ["short"]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     await bot.start()
     async with bot.app.db.read() as session:
-        assert (
-            await session.scalar(select(AuditEntry).where(AuditEntry.action == "job.half_done"))
-            is None
-        )  # rolled back
+        half = await session.scalar(select(AuditEntry).where(AuditEntry.action == "job.half_done"))
+    assert half is None  # rolled back
