@@ -3,6 +3,9 @@
 `staff_only` stands in front of every staff router (`bot/app.py`); the watcher's router answers
 the rest. A stranger's invite link (`/start <token>`) is the one thing of a non-member that goes
 to the staff side: it makes them staff.
+
+Both filters are coroutines: aiogram runs a plain function filter in a worker thread
+(`asyncio.to_thread`), a trip there and back on every update for a check of a few attributes.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ def start_payload(message: Message | None) -> str | None:
     return parts[1] if len(parts) == 2 else None
 
 
-def staff_only(event: TelegramObject, actor: Actor | None = None) -> bool:
+def is_for_staff(event: TelegramObject, actor: Actor | None) -> bool:
     """A staff member, or a stranger's invite link: what the staff routers may see."""
     if actor is not None:
         return True
@@ -29,6 +32,11 @@ def staff_only(event: TelegramObject, actor: Actor | None = None) -> bool:
     return payload is not None and not payload.startswith(START_PREFIX)
 
 
-def not_staff(event: TelegramObject, actor: Actor | None = None) -> bool:
-    """Everything `staff_only` keeps from the staff routers."""
-    return not staff_only(event, actor)
+async def staff_only(event: TelegramObject, actor: Actor | None = None) -> bool:
+    """The staff routers' filter: `is_for_staff`."""
+    return is_for_staff(event, actor)
+
+
+async def not_staff(event: TelegramObject, actor: Actor | None = None) -> bool:
+    """The watcher router's filter: everything `staff_only` keeps from the staff routers."""
+    return not is_for_staff(event, actor)

@@ -48,7 +48,8 @@ SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".c
 TEMPLATE_NAME = "miners-template.xlsx"
 
 
-def _is_spreadsheet(message: Message) -> bool:
+async def _is_spreadsheet(message: Message) -> bool:
+    """A filter (a coroutine: aiogram runs a plain function in a worker thread)."""
     name = (message.document.file_name or "") if message.document else ""
     return PurePosixPath(name.lower()).suffix in SPREADSHEET_SUFFIXES
 
