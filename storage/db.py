@@ -33,7 +33,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, object_mapper
 from sqlalchemy.pool import PoolResetState
 from sqlalchemy.sql.dml import UpdateBase
-from sqlalchemy.util.concurrency import await_
+
+from storage.sqlite import OneTripConnection, OneTripDbapi
 
 ANY_TABLE = "*"  # a hand-written statement: which tables it changed is not known
 
@@ -48,10 +49,13 @@ def _sqlite_path(url: str) -> Path | None:
 
 
 def _sqlite_engine(url: str, begin: str) -> AsyncEngine:
-    # Every call into aiosqlite is a hand-off to its thread and back. BEGIN goes in one (not
-    # three: cursor, execute, close), and a connection coming back to the pool is rolled back
-    # only if its transaction is still open (a session always commits or rolls back first).
-    engine = create_async_engine(url, connect_args={"timeout": 30}, pool_reset_on_return=None)
+    # Every call into aiosqlite is a trip to its thread and back: a statement is one trip
+    # (`storage.sqlite`), BEGIN goes with the transaction's first statement, and a connection
+    # coming back to the pool is rolled back only if its transaction is still open (a session
+    # always commits or rolls back first).
+    engine = create_async_engine(
+        url, connect_args={"timeout": 30}, pool_reset_on_return=None, module=OneTripDbapi()
+    )
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -66,12 +70,13 @@ def _sqlite_engine(url: str, begin: str) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        driver = conn.connection.driver_connection  # aiosqlite's Connection
-        assert driver is not None
-        await_(driver.execute_fetchall(begin))
+        adapted = conn.connection.dbapi_connection
+        assert isinstance(adapted, OneTripConnection)
+        adapted.pending_begin = begin  # sent with the first statement
 
     @event.listens_for(engine.sync_engine, "reset")
     def _on_reset(dbapi_connection: Any, record: Any, state: PoolResetState) -> None:
+        dbapi_connection.pending_begin = None
         if not state.terminate_only and record.driver_connection.in_transaction:
             dbapi_connection.rollback()
 
