@@ -31,6 +31,7 @@ from bot.middlewares import ActorMiddleware, DomainErrorMiddleware
 from bot.outbox import OutboxSender
 from bot.retry import RetryAfterMiddleware, ScreenMiddleware
 from bot.session import BotApiSession
+from bot.state import write_state_per_update
 from bot.web import WebServer
 from handlers import build_routers, watchers
 from handlers.audience import staff_only
@@ -148,6 +149,8 @@ class FarmDesk:
             settings=settings,
             web_base_url=settings.web_base_url,
         )
+        if isinstance(storage, SQLStorage):  # one write per update, before the bot speaks
+            write_state_per_update(self.dp, self.bot, storage)
         self.dp.update.outer_middleware(
             ActorMiddleware(self.services, self.translations, settings.default_locale)
         )

@@ -2,10 +2,17 @@
 
 aiogram reads the state on every update and most screens write it, so the storage keeps what it
 last read or wrote for each key in memory (write-through): a read costs no round trip once the
-key is known, and a write of what is already stored costs none at all. A change is written at
-once, in one statement, before the caller goes on. The cache is right only while this process is
-the one that writes the ``fsm_state`` table: one bot process per database, as polling requires
-(several replicas keep their state in Redis instead).
+key is known, and a write of what is already stored costs none at all. The cache is right only
+while this process is the one that writes the ``fsm_state`` table: one bot process per database,
+as polling requires (several replicas keep their state in Redis instead).
+
+A change is written at once, in one statement, before the caller goes on; except inside
+`SQLStorage.deferred()` (the bot opens one around each update), where the update's changes are
+kept and written together, in one transaction, by `SQLStorage.flush()`: the bot calls it before
+every request to Telegram, and the block's end calls it. A screen (and an answer) is sent only
+once the state behind it is stored, so after a restart, or a kill, the member's last screen and
+their state agree; what an update changes twice (``clear()`` is a state and then the data; a
+list sets its state and then its page) is written once.
 """
 
 from __future__ import annotations
@@ -14,8 +21,10 @@ import asyncio
 import json
 import weakref
 from collections import OrderedDict
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiogram.fsm.state import State
@@ -54,6 +63,21 @@ _EMPTY = _Record(None, _NO_DATA)
 _KEEP: Any = object()
 
 
+@dataclass(slots=True, eq=False)
+class _Deferred:
+    """One `SQLStorage.deferred()` block: the changes not written yet, and what each of those
+    keys held before its first change (a key changed back costs nothing)."""
+
+    storage: SQLStorage
+    pending: dict[str, _Record] = field(default_factory=dict)
+    before: dict[str, _Record] = field(default_factory=dict)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # one flush at a time
+    open: bool = True
+
+
+_deferred: ContextVar[_Deferred | None] = ContextVar("fsm_deferred", default=None)
+
+
 class SQLStorage(BaseStorage):
     """Keeps each chat member's state and data in the ``fsm_state`` table."""
 
@@ -80,7 +104,15 @@ class SQLStorage(BaseStorage):
         while len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
 
+    def _block(self) -> _Deferred | None:
+        """This task's open `deferred()` block of this storage, if any."""
+        block = _deferred.get()
+        return block if block is not None and block.open and block.storage is self else None
+
     async def _record(self, key: str) -> _Record:
+        block = self._block()
+        if block is not None and key in block.pending:
+            return block.pending[key]
         record = self._cache.get(key)
         if record is not None:
             self._cache.move_to_end(key)
@@ -103,23 +135,69 @@ class SQLStorage(BaseStorage):
         return record
 
     async def _write(self, key: str, *, state: Any = _KEEP, data: Any = _KEEP) -> None:
-        """Set the state and/or the data of one key: one statement, none when nothing changes;
-        a row left with neither is deleted."""
+        """Set the state and/or the data of one key: one statement, none when nothing changes
+        (inside `deferred()`, kept for `flush`); a row left with neither is deleted."""
         async with self._lock(key):
-            current = await self._load(key)
+            block = self._block()
+            current = block.pending.get(key) if block is not None else None
+            if current is None:
+                current = await self._load(key)
             new = _Record(
                 current.state if state is _KEEP else state,
                 current.data if data is _KEEP else json.dumps(data),
             )
             if new == current:
                 return
-            try:
-                async with self.db.write() as session:
-                    await session.execute(self._statement(key, new))
-            except BaseException:
-                self._cache.pop(key, None)  # whether it was written is not known: read it again
-                raise
-            self._remember(key, new)
+            if block is not None:
+                block.before.setdefault(key, current)
+                block.pending[key] = new
+                self._remember(key, new)
+                return
+            await self._store({key: new})
+
+    async def _store(self, records: dict[str, _Record]) -> None:
+        """Write `records` in one transaction (the caller holds their keys' locks)."""
+        try:
+            async with self.db.write() as session:
+                for key, record in records.items():
+                    await session.execute(self._statement(key, record))
+        except BaseException:
+            for key in records:  # whether it was written is not known: read it again
+                self._cache.pop(key, None)
+            raise
+        for key, record in records.items():
+            self._remember(key, record)
+
+    @asynccontextmanager
+    async def deferred(self) -> AsyncIterator[None]:
+        """Keep this task's changes until `flush()` or the block's end writes them together."""
+        block = _Deferred(self)
+        token = _deferred.set(block)
+        try:
+            yield
+        finally:
+            _deferred.reset(token)
+            block.open = False
+            await self._flush(block)
+
+    async def flush(self) -> None:
+        """Write what this task's `deferred()` block changed; returns once it is committed
+        (or raises, and the keys are read again from the database)."""
+        block = self._block()
+        if block is not None and block.pending:
+            await self._flush(block)
+
+    async def _flush(self, block: _Deferred) -> None:
+        async with block.lock:
+            changed = {k: r for k, r in block.pending.items() if r != block.before.get(k)}
+            block.pending.clear()
+            block.before.clear()
+            if not changed:
+                return
+            async with AsyncExitStack() as locks:
+                for key in sorted(changed):
+                    await locks.enter_async_context(self._lock(key))
+                await self._store(changed)
 
     def _statement(self, key: str, record: _Record) -> Any:
         if record.empty:

@@ -166,3 +166,28 @@ async def test_fsm_write_that_fails_leaves_the_stored_state(
     await storage.set_state(other, "Form:email")
     assert await storage.get_state(key) == "Form:name"
     assert await storage.get_state(other) == "Form:email"
+
+
+async def test_fsm_changes_inside_deferred_are_written_once_by_flush(db: Database) -> None:
+    key = StorageKey(bot_id=1, chat_id=6, user_id=6)
+    storage = SQLStorage(db)
+    written = db.version("fsm_state")
+    async with storage.deferred():
+        await storage.set_state(key, "Form:name")
+        await storage.set_data(key, {"page": 2})
+        assert await storage.get_state(key) == "Form:name"  # the update reads its own changes
+        assert await SQLStorage(db).get_state(key) is None  # nothing stored yet
+        await storage.flush()  # what the bot does before it speaks
+        assert db.version("fsm_state") == written + 1
+        assert await SQLStorage(db).get_data(key) == {"page": 2}
+        await storage.set_state(key, "Form:other")
+        await storage.set_state(key, "Form:name")  # changed back: nothing to write
+    assert db.version("fsm_state") == written + 1
+    async with storage.deferred():
+        await storage.set_state(key, None)  # FSMContext.clear(): the state, then the data:
+        await storage.set_data(key, {})  # one write, at the block's end
+    assert db.version("fsm_state") == written + 2
+    fresh = SQLStorage(db)
+    assert await fresh.get_state(key) is None and await fresh.get_data(key) == {}
+    await storage.set_state(key, "Form:name")  # outside a block: written at once
+    assert db.version("fsm_state") == written + 3

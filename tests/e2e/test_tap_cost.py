@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
+from typing import Any
+
+import pytest
 from aiogram import Router
 from aiogram.dispatcher.event.handler import CallableObject
 
 from bot.app import FarmDesk
 from bot.config import Settings
+from tests.e2e.conftest import OWNER_ID, RunningBot
+from tests.fakebotapi import FakeBotAPI, TelegramUser
 
 
 def _callables(router: Router) -> list[tuple[str, CallableObject]]:
@@ -36,3 +43,33 @@ async def test_no_filter_or_handler_runs_in_a_thread(settings: Settings) -> None
     finally:
         await app.close()
     assert threaded == []
+
+
+async def test_a_tap_writes_its_state_once_and_before_the_screen_leaves(
+    bot: RunningBot, fake: FakeBotAPI, owner: TelegramUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Clients from the menu clears the state, then sets the list's state and then its page:
+    one write, committed before the edit that shows the list reaches Telegram (a restart or
+    a kill right after finds what the member sees)."""
+    path = bot.settings.database_url.split("///", 1)[1]
+    seen: list[list[tuple[str | None, str]]] = []
+    edit = fake._edit_message_text
+
+    async def stored_then_edit(params: dict[str, Any]) -> dict[str, Any]:
+        with sqlite3.connect(path) as conn:
+            seen.append(
+                conn.execute(
+                    "select state, data from fsm_state where key like ?", (f"%:{OWNER_ID}:%",)
+                ).fetchall()
+            )
+        return await edit(params)
+
+    monkeypatch.setitem(fake._handlers, "editmessagetext", stored_then_edit)
+    await owner.send("/menu")
+    writes = bot.app.db.version("fsm_state")
+    await owner.tap("Clients")
+    assert "Clients" in owner.last.plain
+    assert bot.app.db.version("fsm_state") - writes == 1
+    assert [(state, json.loads(data)) for state, data in seen[-1]] == [
+        ("ClientBrowse:list", {"page": 0})
+    ]
