@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import secrets
 from collections.abc import Callable, Sequence
@@ -191,6 +192,10 @@ class FarmDesk:
         self.exports.start()
         self._schedule()
         self.scheduler.start()
+        # What start-up built lives as long as the process: out of the collector's sight, a full
+        # collection walks only what updates allocate (unfrozen again by `close`).
+        gc.collect()
+        gc.freeze()
 
     def _schedule(self) -> None:
         """Jobs with fixed ids; their state lives in the database, so a run twice is harmless."""
@@ -309,6 +314,7 @@ class FarmDesk:
             await self.web.stop()  # and its shutdown here
 
     async def close(self) -> None:
+        gc.unfreeze()
         await self.dp.storage.close()
         await self.bot.session.close()
         await self.db.close()
