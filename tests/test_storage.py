@@ -153,7 +153,11 @@ async def test_fsm_write_that_fails_leaves_the_stored_state(
     key = StorageKey(bot_id=1, chat_id=7, user_id=7)
     storage = SQLStorage(db, cache_size=1)
     await storage.set_state(key, "Form:name")
-    monkeypatch.setattr(storage, "_statement", lambda *_: text("insert into nowhere values (1)"))
+
+    async def broken(session: Any, _records: Any) -> None:
+        await session.execute(text("insert into nowhere values (1)"))
+
+    monkeypatch.setattr(storage, "_write_all", broken)
     with pytest.raises(DBAPIError):
         await storage.set_state(key, "Form:other")
     monkeypatch.undo()
@@ -191,3 +195,25 @@ async def test_fsm_changes_inside_deferred_are_written_once_by_flush(db: Databas
     assert await fresh.get_state(key) is None and await fresh.get_data(key) == {}
     await storage.set_state(key, "Form:name")  # outside a block: written at once
     assert db.version("fsm_state") == written + 3
+
+
+async def test_fsm_writes_arriving_together_are_committed_together(db: Database) -> None:
+    """Group commit: fifty members' writes at once are a few transactions, each member's
+    call returning only once its row is committed."""
+    storage = SQLStorage(db)
+    keys = [StorageKey(bot_id=1, chat_id=100 + n, user_id=100 + n) for n in range(50)]
+    await storage.set_state(keys[0], "Form:warm")
+    for key in keys:  # known to the storage, as a member's key is after their first tap
+        await storage.get_state(key)
+    written = db.version("fsm_state")
+    await asyncio.gather(
+        *(storage.set_data(key, {"n": n}) for n, key in enumerate(keys)),
+        *(storage.set_state(key, None) for key in keys[:1]),  # and one row deleted
+    )
+    assert db.version("fsm_state") - written == 2  # the first write, then all the rest
+    fresh = SQLStorage(db)
+    assert [await fresh.get_data(key) for key in keys] == [{"n": n} for n in range(50)]
+    assert await fresh.get_state(keys[0]) is None
+    await storage.set_data(keys[0], {})  # state and data gone: the row too
+    async with db.read() as session:
+        assert (await session.execute(text("select count(*) from fsm_state"))).scalar() == 49
