@@ -50,6 +50,7 @@ from sqlalchemy import func, select
 
 from bench.generate import OWNER_TG, generate, sqlite_url
 from bench.tappers import STEPS
+from bot.__main__ import configure_logging
 from bot.app import FarmDesk
 from bot.config import Settings
 from storage.db import Database
@@ -336,12 +337,7 @@ async def _facility(db: Database, args: argparse.Namespace) -> tuple[int, int, l
 
 def _logging(path: Path, level: str) -> None:
     """As `python -m bot` configures it, into a file instead of the terminal."""
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level.upper())
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    configure_logging(level, logging.FileHandler(path, encoding="utf-8"))
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:

@@ -17,6 +17,21 @@ def _fail(line: str) -> None:
     raise SystemExit(2)
 
 
+def configure_logging(level: str, handler: logging.Handler | None = None) -> None:
+    """The root logger at `level` (to stderr, or `handler`). aiogram's line for every update
+    ("Update id=… is handled. Duration …") is kept for DEBUG: at INFO it was a formatted,
+    written and flushed line per tap; its errors are logged at any level."""
+    logging.basicConfig(
+        level=level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=None if handler is None else [handler],
+        force=handler is not None,
+    )
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+        logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+
+
 def load_settings() -> Settings:
     try:
         settings = Settings()
@@ -50,11 +65,7 @@ def main() -> None:
     settings = load_settings()
     from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    configure_logging(settings.log_level)
     try:
         asyncio.run(run(settings))
     except TelegramUnauthorizedError:

@@ -48,3 +48,21 @@ def test_a_bad_setting_is_named(tmp_path: Path) -> None:
         "farmdesk: TIMEZONE is not valid: Value error, TIMEZONE 'Mars/Base' is not an IANA time "
         "zone name (see .env.example)"
     ]
+
+
+@pytest.mark.parametrize(("level", "per_update"), [("INFO", False), ("DEBUG", True)])
+def test_aiogram_logs_a_line_per_update_only_at_debug(level: str, per_update: bool) -> None:
+    code = (
+        "import logging\n"
+        "from bot.__main__ import configure_logging\n"
+        f"configure_logging({level!r})\n"
+        "logging.getLogger('aiogram.event').info('Update id=1 is handled. Duration 3 ms')\n"
+        "logging.getLogger('aiogram.event').error('Cause exception while process update')\n"
+        "logging.getLogger('farmdesk').info('stopping')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert ("Update id=1 is handled" in done.stderr) is per_update
+    assert "Cause exception" in done.stderr and "farmdesk: stopping" in done.stderr
