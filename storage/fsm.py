@@ -7,13 +7,13 @@ while this process is the one that writes the ``fsm_state`` table: one bot proce
 as polling requires (several replicas keep their state in Redis instead).
 
 A change is written, and committed, before the caller goes on; changes that arrive while another
-commits go together into the next transaction (group commit). Inside
-`SQLStorage.deferred()` (the bot opens one around each update) the update's changes are kept
-and written together by `SQLStorage.flush()`: the bot calls it before
-every request to Telegram, and the block's end calls it. A screen (and an answer) is sent only
-once the state behind it is stored, so after a restart, or a kill, the member's last screen and
-their state agree; what an update changes twice (``clear()`` is a state and then the data; a
-list sets its state and then its page) is written once.
+commits go together into the next transaction (group commit). Inside `SQLStorage.deferred()` (the
+bot opens one around each update) the update's changes are kept and written together by
+`SQLStorage.flush()`: the bot calls it before every request to Telegram, and the block's end calls
+it. A screen (and an answer) is sent only once the state behind it is stored, so after a restart,
+or a kill, the member's last screen and their state agree; what an update changes twice
+(``clear()`` is a state and then the data; a list sets its state and then its page) is written
+once.
 """
 
 from __future__ import annotations
