@@ -124,7 +124,9 @@ class FarmDesk:
     def __init__(self, settings: Settings, *, clock: Callable[[], datetime] = utcnow) -> None:
         self.settings = settings
         self._gc_threshold: tuple[int, int, int] | None = None
-        self.db = Database(settings.database_url)
+        # replicas (they share conversation state in Redis) share the database too: each sees
+        # the others' writes at once, so no cache of what it read is kept
+        self.db = Database(settings.database_url, shared=settings.redis_url is not None)
         self.translations = Translations()
         self.services = Services.build(
             self.db,

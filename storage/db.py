@@ -112,8 +112,10 @@ def _note_flush(session: Session, _flush: UOWTransaction) -> None:
 class Database:
     """The database of one installation: sessions for reading and for writing."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, shared: bool = False) -> None:
         self.url = url
+        # other processes write it too (bot replicas): nothing read outlives its transaction
+        self.shared = shared
         path = _sqlite_path(url)
         self.is_sqlite = make_url(url).drivername.startswith("sqlite")
         if path is not None:
@@ -151,7 +153,10 @@ class Database:
     def version(self, *tables: str) -> int:
         """How many committed write transactions changed any of `tables`: read it before
         reading them, and what was read is current while the number stays the same. Writes
-        made outside this object (another process, a hand-made connection) are not counted."""
+        made outside this object (another process, a hand-made connection) are not counted:
+        for a `shared` database every answer is new, so what was read is never reused."""
+        if self.shared:
+            self._versions[ANY_TABLE] += 1
         return self._versions[ANY_TABLE] + sum(self._versions[t] for t in tables)
 
     @asynccontextmanager

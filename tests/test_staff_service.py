@@ -195,3 +195,22 @@ async def test_a_change_made_outside_this_process_is_seen_after_the_cache_time(
     monkeypatch.setattr(staff_service, "SEAT_CACHE_SECONDS", 0.0)
     actor = await services.staff.resolve(7301, "Mia", None, "en")
     assert actor is not None and actor.locale == "ru"
+
+
+@pytest.mark.parametrize("shared", [True, False])
+async def test_a_replica_sees_another_replicas_deactivation_on_the_next_update(
+    services: Services, owner, db: Database, clock: Clock, shared: bool
+) -> None:
+    """Replicas (REDIS_URL set) share the database: a member deactivated by one is refused by
+    the other on their very next update. A lone process may cache what it read (its own writes
+    are the only ones), and then would not see it."""
+    member = await join(services, owner, "manager", 4101, "Rita")
+    replica_db = Database(db.url, shared=shared)
+    replica = Services.build(replica_db, owner_ids=[OWNER_TG], clock=clock)
+    try:
+        assert await replica.staff.resolve(4101, "Rita", None, "en") is not None  # cached now
+        await services.staff.set_active(owner, member.staff_id, False)  # the other replica
+        seen = await replica.staff.resolve(4101, "Rita", None, "en")
+        assert (seen is None) is shared
+    finally:
+        await replica_db.close()
