@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery
 
 from handlers.callbacks import LogCb, MenuCb
 from handlers.labels import local_time
-from handlers.render import button, pager, show
+from handlers.render import button, grid, pager, show
 from locales import Localizer
 from services.actor import Actor
 from services.audit import CATEGORIES, LogEntry
@@ -76,7 +76,7 @@ def router() -> Router:
             )
             for c in choices
         ]
-        rows += [tabs[i : i + 3] for i in range(0, len(tabs), 3)]
+        rows += grid(tabs, 3)
         rows.append([button(t("back-menu"), MenuCb(area="main").pack())])
         await show(query, "\n\n".join([title, *body]), rows)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import (
@@ -17,6 +18,7 @@ from handlers.callbacks import NoopCb
 from handlers.fit import fit
 
 Rows = Sequence[Sequence[InlineKeyboardButton]]
+T = TypeVar("T")
 
 
 def button(text: str, data: str) -> InlineKeyboardButton:
@@ -25,6 +27,11 @@ def button(text: str, data: str) -> InlineKeyboardButton:
 
 def markup(rows: Rows) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[list(r) for r in rows if r])
+
+
+def grid(items: Sequence[T], per_row: int) -> list[list[T]]:
+    """Buttons laid out `per_row` to a row (the last row may be shorter)."""
+    return [list(items[i : i + per_row]) for i in range(0, len(items), per_row)]
 
 
 def pager(page: int, pages: int, make: type | object) -> list[InlineKeyboardButton]:

@@ -10,7 +10,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from handlers.callbacks import AlertSetCb, BillCb, MenuCb, SettingsCb, TelemetryCb, WatcherCb
 from handlers.labels import error_text
-from handlers.render import button, show
+from handlers.render import button, grid, show
 from handlers.states import SettingsForm
 from locales import Localizer, Translations
 from services.actor import Actor
@@ -26,10 +26,7 @@ _FIELDS = {"name": "name", "tz": "timezone", "cur": "currency"}
 def _ask_rows(t: Localizer, action: str) -> list[list[InlineKeyboardButton]]:
     """The common values as buttons (time zones, currencies), and Cancel."""
     presets: tuple[str, ...] = {"tz": COMMON_TIMEZONES, "cur": COMMON_CURRENCIES}.get(action, ())
-    rows = [
-        [button(p, SettingsCb(action=action, value=p).pack()) for p in presets[i : i + 2]]
-        for i in range(0, len(presets), 2)
-    ]
+    rows = grid([button(p, SettingsCb(action=action, value=p).pack()) for p in presets], 2)
     rows.append([button(t("cancel"), SettingsCb(action="show").pack())])
     return rows
 

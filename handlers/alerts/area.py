@@ -11,7 +11,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from handlers.alerts import views
 from handlers.callbacks import AlertCb, MenuCb
 from handlers.clients.views import short
-from handlers.render import button, pager, show
+from handlers.render import button, grid, pager, show
 from locales import Localizer
 from services.actor import Actor
 from services.alerts.kinds import INCIDENT, MINER_KINDS
@@ -62,7 +62,7 @@ async def alerts_list(
         button(t("alert-area-open", id=str(line.id)), AlertCb(action="miners", id=line.id).pack())
         for line in result.items
     ]
-    rows += [opens[i : i + 3] for i in range(0, len(opens), 3)]
+    rows += grid(opens, 3)
     rows.append(pager(result.page, result.pages, lambda p: AlertCb(action="list", page=p).pack()))
     filters = []
     if actor.can(Permission.CLIENTS_VIEW):

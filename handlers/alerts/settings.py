@@ -15,7 +15,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from handlers.alerts.views import quiet_text
 from handlers.callbacks import AlertSetCb, SettingsCb
 from handlers.labels import error_text
-from handlers.render import button, show
+from handlers.render import button, grid, show
 from locales import Localizer
 from services.actor import Actor
 from services.alerts.kinds import DIGEST_CHOICES, QUIET_CHOICES, hhmm
@@ -70,7 +70,7 @@ async def notifications_screen(
         )
         for k in kinds
     ]
-    rows: list[list[InlineKeyboardButton]] = [toggles[i : i + 2] for i in range(0, len(toggles), 2)]
+    rows: list[list[InlineKeyboardButton]] = grid(toggles, 2)
     row = []
     if actor.can(Permission.CLIENTS_VIEW):
         other = "all" if prefs.scope == "mine" else "mine"

@@ -17,7 +17,7 @@ from handlers.bills.states import BillBrowse, BillForm
 from handlers.callbacks import BillCb, ClientCb, MenuCb
 from handlers.clients.views import short
 from handlers.labels import error_text
-from handlers.render import button, pager, show
+from handlers.render import button, grid, pager, show
 from locales import Localizer, Translations
 from services.actor import Actor
 from services.bills.lines import STATUSES
@@ -77,7 +77,7 @@ async def bills_list(
         )
         for s in result.page.items
     ]
-    rows += [items[i : i + 2] for i in range(0, len(items), 2)]
+    rows += grid(items, 2)
     rows.append(
         pager(result.page.page, result.page.pages, lambda p: BillCb(action="list", page=p).pack())
     )
@@ -211,7 +211,7 @@ def router() -> Router:
             )
             for code in codes
         ]
-        rows = [picks[i : i + 2] for i in range(0, len(picks), 2)]
+        rows = grid(picks, 2)
         rows.append([button(t("back"), BillCb(action="back").pack())])
         await show(query, t("bills-ask-status"), rows)
 
@@ -222,7 +222,7 @@ def router() -> Router:
         periods = await services.bills.periods(actor)
         picks = [button(t("bills-filter-all"), BillCb(action="fpv").pack())]
         picks += [button(views.period(t, p), BillCb(action="fpv", arg=p).pack()) for p in periods]
-        rows = [picks[i : i + 2] for i in range(0, len(picks), 2)]
+        rows = grid(picks, 2)
         rows.append([button(t("back"), BillCb(action="back").pack())])
         await show(query, t("bills-ask-period"), rows)
 

@@ -17,7 +17,7 @@ from handlers.bills.states import BillForm
 from handlers.calendar import month_of, month_rows
 from handlers.callbacks import BillCb
 from handlers.labels import error_text
-from handlers.render import button, show
+from handlers.render import button, grid, show
 from locales import Localizer
 from services.actor import Actor
 from services.bills.service import METHODS
@@ -151,7 +151,7 @@ def router() -> Router:
             button(views.method(t, m), BillCb(action="pm", id=callback_data.id, arg=m).pack())
             for m in METHODS
         ]
-        rows = [picks[i : i + 2] for i in range(0, len(picks), 2)]
+        rows = grid(picks, 2)
         rows.append(_back(t, callback_data.id))
         await show(query, t("bills-ask-method"), rows)
 

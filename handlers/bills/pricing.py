@@ -16,7 +16,7 @@ from handlers.bills.states import PricingForm
 from handlers.calendar import month_of, month_rows
 from handlers.callbacks import BillCb, ClientCb, SettingsCb
 from handlers.labels import error_text
-from handlers.render import button, show
+from handlers.render import button, grid, show
 from locales import Localizer
 from services.actor import Actor
 from services.bills.periods import month_start, next_month
@@ -53,7 +53,7 @@ async def pricing_screen(
             )
             for r in p.rates
         ]
-        rows += [picks[i : i + 2] for i in range(0, len(picks), 2)]
+        rows += grid(picks, 2)
         ends = [
             button(
                 t("bills-end-override", name=t(f"bills-rate-{_key(r.name)}")),
@@ -62,7 +62,7 @@ async def pricing_screen(
             for r in p.rates
             if r.own
         ]
-        rows += [ends[i : i + 2] for i in range(0, len(ends), 2)]
+        rows += grid(ends, 2)
         if client_id:
             rows.append(
                 [

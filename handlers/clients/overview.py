@@ -26,7 +26,7 @@ from handlers.clients import views
 from handlers.labels import error_text
 from handlers.logs import log_entry
 from handlers.miners.card import open_rows
-from handlers.render import button, pager, show
+from handlers.render import button, grid, pager, show
 from handlers.states import ClientBrowse
 from handlers.tasks.links import client_task_rows
 from locales import Localizer
@@ -97,7 +97,7 @@ async def overview(
         button(f"#{c.id} {views.short(c.name, 22)}", ClientCb(action="card", id=c.id).pack())
         for c in result.items
     ]
-    rows += [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows += grid(buttons, 2)
     rows.append(pager(result.page, result.pages, lambda p: ClientCb(action="list", page=p).pack()))
     rows.append(
         [

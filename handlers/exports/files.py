@@ -11,7 +11,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from handlers.callbacks import ExportCb, MenuCb
 from handlers.exports.delivery import send_export
 from handlers.exports.texts import entry
-from handlers.render import button, pager, show
+from handlers.render import button, grid, pager, show
 from locales import Localizer
 from services.actor import Actor
 from services.container import Services
@@ -36,7 +36,7 @@ async def show_files(
         for v in result.items
         if v.status == "done"
     ]
-    rows: list[list[Any]] = [sends[i : i + 3] for i in range(0, len(sends), 3)]
+    rows: list[list[Any]] = grid(sends, 3)
     rows.append(pager(result.page, result.pages, lambda p: ExportCb(action="files", page=p).pack()))
     rows.append(
         [

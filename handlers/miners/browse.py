@@ -19,7 +19,7 @@ from handlers.callbacks import MenuCb, MinerCb
 from handlers.clients.views import PAID_ICONS, STATUS_ICONS, short
 from handlers.miners import views
 from handlers.miners.card import open_rows
-from handlers.render import button, pager, show
+from handlers.render import button, grid, pager, show
 from handlers.states import MinerBrowse
 from locales import Localizer
 from services.actor import Actor
@@ -115,7 +115,7 @@ async def miners_list(
             )
             for i, m in enumerate(result.items, 1)
         ]
-        rows += [ticks[i : i + TICKS_PER_ROW] for i in range(0, len(ticks), TICKS_PER_ROW)]
+        rows += grid(ticks, TICKS_PER_ROW)
     else:
         rows += open_rows(t, ids, result.page * PER_PAGE + 1, "l")
     rows.append(pager(result.page, result.pages, lambda p: MinerCb(action="list", page=p).pack()))
@@ -243,7 +243,7 @@ def router() -> Router:
             button(f"{STATUS_ICONS[s]} {t(f'status-{s}')}", MinerCb(action="fss", arg=s).pack())
             for s in MINER_STATUSES
         ]
-        rows += [statuses[i : i + 2] for i in range(0, len(statuses), 2)]
+        rows += grid(statuses, 2)
         rows.append([button(t("back"), MinerCb(action="back").pack())])
         await show(
             query, await with_selection(t("miners-status-ask"), actor, t, services, state), rows

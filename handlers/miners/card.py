@@ -18,7 +18,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from handlers.callbacks import ClientCb, MenuCb, MinerCardCb, MinerCb, TaskCb, TelemetryCb
 from handlers.miners import card_views as views
-from handlers.render import button, show
+from handlers.render import button, grid, show
 from locales import Localizer
 from services.actor import Actor
 from services.container import Services
@@ -41,7 +41,7 @@ def open_rows(
         )
         for i, m in enumerate(ids)
     ]
-    return [buttons[i : i + OPEN_PER_ROW] for i in range(0, len(buttons), OPEN_PER_ROW)]
+    return grid(buttons, OPEN_PER_ROW)
 
 
 def _back(t: Localizer, cb: MinerCardCb) -> InlineKeyboardButton:

@@ -29,7 +29,7 @@ from handlers.miners.browse import (
     with_selection,
 )
 from handlers.operations import telling
-from handlers.render import button, show
+from handlers.render import button, grid, show
 from handlers.states import MinerBrowse, MinerMass, MinerSelect
 from locales import Html, Localizer
 from services.actor import Actor
@@ -472,7 +472,7 @@ def router() -> Router:
             button(f"{STATUS_ICONS[s]} {t(f'status-{s}')}", MinerCb(action="msv", arg=s).pack())
             for s in MINER_STATUSES
         ]
-        rows = [choices[i : i + 2] for i in range(0, len(choices), 2)]
+        rows = grid(choices, 2)
         rows.append([button(t("cancel"), MinerCb(action="mx").pack())])
         await show(query, t("miners-status-set-ask", count=count), rows)
 

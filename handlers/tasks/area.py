@@ -13,7 +13,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
 
 from handlers.callbacks import ClientCb, MenuCb, TaskCb, TaskManagerCb
 from handlers.clients.views import short
-from handlers.render import button, pager, show
+from handlers.render import button, grid, pager, show
 from handlers.tasks import views
 from locales import Localizer
 from services.actor import Actor
@@ -97,7 +97,7 @@ async def task_list(
         button(f"#{line.id} {short(line.summary, 22)}", TaskCb(action="card", id=line.id).pack())
         for line in result.items
     ]
-    rows += [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows += grid(buttons, 2)
     rows.append(pager(result.page, result.pages, lambda p: TaskCb(action="list", page=p).pack()))
     rows.append(
         [

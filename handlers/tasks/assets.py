@@ -15,7 +15,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from handlers.callbacks import AssetCb, ClientCb
 from handlers.clients.views import short
 from handlers.labels import error_text
-from handlers.render import button, pager, show
+from handlers.render import button, grid, pager, show
 from handlers.states import AssetEdit, AssetForm
 from handlers.tasks import form
 from locales import Localizer
@@ -133,7 +133,7 @@ async def _ask(
             button(s, AssetCb(action="atype", arg=str(i)).pack())
             for i, s in enumerate(_suggestions(t))
         ]
-        rows += [options[i : i + 3] for i in range(0, len(options), 3)]
+        rows += grid(options, 3)
     else:
         text = t("asset-ask-serial")
         rows.append([button(t("form-skip"), AssetCb(action="askip").pack())])

@@ -11,7 +11,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from handlers.callbacks import SettingsCb, TelemetryCb
 from handlers.labels import error_text
-from handlers.render import button, show
+from handlers.render import button, grid, show
 from locales import Localizer
 from services.actor import Actor
 from services.container import Services
@@ -112,7 +112,7 @@ def router() -> Router:
             )
             for s in TELEMETRY_INTERVALS
         ]
-        rows = [choices[i : i + 3] for i in range(0, len(choices), 3)]
+        rows = grid(choices, 3)
         rows.append([button(t("back"), TelemetryCb(action="settings").pack())])
         await show(query, t("telemetry-ask-interval"), rows)
 

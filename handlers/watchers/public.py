@@ -19,7 +19,7 @@ from aiogram.utils.chat_action import ChatActionSender
 from handlers.audience import not_staff
 from handlers.callbacks import WatchCb
 from handlers.miners.card_views import chart_texts
-from handlers.render import button, pager, show
+from handlers.render import button, grid, pager, show
 from handlers.watchers import views
 from locales import Localizer, Translations
 from services.actor import Actor
@@ -41,7 +41,7 @@ def _keyboard(t: Localizer, view: Any) -> list[list[Any]]:
         button(label, WatchCb(action="view", link=link, status=s).pack())
         for label, s in views.status_choices(view)
     ]
-    rows += [filters[i : i + 3] for i in range(0, len(filters), 3)]
+    rows += grid(filters, 3)
     rows.append(
         [
             button(
