@@ -18,9 +18,10 @@ def _fail(line: str) -> None:
 
 
 def configure_logging(level: str, handler: logging.Handler | None = None) -> None:
-    """The root logger at `level` (to stderr, or `handler`). aiogram's line for every update
-    ("Update id=… is handled. Duration …") is kept for DEBUG: at INFO it was a formatted,
-    written and flushed line per tap; its errors are logged at any level."""
+    """The root logger at `level` (to stderr, or `handler`). aiogram's lines for every update
+    ("Update id=… is handled. Duration …", "Answer to callback query id=…") are kept for DEBUG:
+    at INFO each was a formatted, written and flushed line per tap; its errors are logged at any
+    level."""
     logging.basicConfig(
         level=level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -29,7 +30,8 @@ def configure_logging(level: str, handler: logging.Handler | None = None) -> Non
     )
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
-        logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+        for per_update in ("aiogram.event", "aiogram.middlewares"):
+            logging.getLogger(per_update).setLevel(logging.WARNING)
 
 
 def load_settings() -> Settings:

@@ -57,6 +57,7 @@ def test_aiogram_logs_a_line_per_update_only_at_debug(level: str, per_update: bo
         "from bot.__main__ import configure_logging\n"
         f"configure_logging({level!r})\n"
         "logging.getLogger('aiogram.event').info('Update id=1 is handled. Duration 3 ms')\n"
+        "logging.getLogger('aiogram.middlewares').info('Answer to callback query id=7')\n"
         "logging.getLogger('aiogram.event').error('Cause exception while process update')\n"
         "logging.getLogger('farmdesk').info('stopping')\n"
     )
@@ -65,4 +66,5 @@ def test_aiogram_logs_a_line_per_update_only_at_debug(level: str, per_update: bo
     )
     assert done.returncode == 0, done.stderr
     assert ("Update id=1 is handled" in done.stderr) is per_update
+    assert ("Answer to callback query" in done.stderr) is per_update
     assert "Cause exception" in done.stderr and "farmdesk: stopping" in done.stderr
