@@ -36,6 +36,7 @@ from bot.state import write_state_per_update
 from bot.web import WebServer
 from handlers import build_routers, watchers
 from handlers.audience import staff_only
+from handlers.gates import gate_callbacks
 from locales import Translations
 from services.container import Services
 from services.telemetry.miner_api import open_miner_api
@@ -164,8 +165,11 @@ class FarmDesk:
             observer.middleware(CallbackAnswerMiddleware())
             observer.middleware(DomainErrorMiddleware())
         self.dp.errors.register(self._on_error)
-        # a watcher's chat reaches its own router and nothing else; staff go on past it
-        self.dp.include_routers(watchers.public_router(), staff_area(build_routers()))
+        # a watcher's chat reaches its own router and nothing else; staff go on past it; a tap
+        # is offered only to the routers whose buttons can carry its data (handlers/gates.py)
+        self.dp.include_routers(
+            gate_callbacks(watchers.public_router()), gate_callbacks(staff_area(build_routers()))
+        )
         self.dp.startup.register(self._on_startup)
         self.dp.shutdown.register(self._on_shutdown)
         self.outbox = OutboxSender(self.bot, self.db, self.translations)

@@ -8,11 +8,15 @@ import sqlite3
 from typing import Any
 
 import pytest
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.dispatcher.event.handler import CallableObject
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, User
 
 from bot.app import GC_THRESHOLD, FarmDesk
 from bot.config import Settings
+from handlers.callbacks import ClientCb, MenuCb
+from handlers.gates import CallbackPrefixes, callback_prefixes, gate_callbacks
 from tests.e2e.conftest import OWNER_ID, RunningBot
 from tests.fakebotapi import FakeBotAPI, TelegramUser
 
@@ -88,3 +92,64 @@ async def test_the_collector_skips_start_up_and_runs_less_often_while_the_bot_ru
     await bot.stop()
     assert gc.get_freeze_count() == 0  # a stopped bot's objects can be collected again
     assert gc.get_threshold() == (700, 10, 10)  # Python's own
+
+
+async def test_a_tap_is_offered_only_to_the_routers_whose_buttons_carry_it(
+    bot: RunningBot, owner: TelegramUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every `CallbackData` filter splits the data and builds its model before it can say no:
+    without the gates a tap on Clients was tried by about forty filters of other areas. Now only
+    the routers whose buttons can carry the tap's prefix see it; the rest (and the fallback,
+    last) still get what nothing took."""
+    await owner.send("/menu")
+    tried: list[str] = []
+    unpack = CallbackData.unpack.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[CallbackData], value: str) -> CallbackData:
+        tried.append(cls.__name__)
+        return unpack(cls, value)
+
+    monkeypatch.setattr(CallbackData, "unpack", classmethod(counted))
+    await owner.tap("Clients")
+    assert "Clients" in owner.last.plain
+    # the watcher's one button first, then the menu's (its routers take "m" and "x" taps)
+    assert tried == ["WatchCb", "MenuCb", "NoopCb", "MenuCb"], tried
+    tried.clear()
+    await owner.tap("Sort by ID")
+    assert "Sort by name" in str(owner.last.buttons())
+    assert set(tried) <= {"WatchCb", "ClientCb", "MenuCb"}, tried  # the clients' routers only
+    await owner.tap_data("st:gone:1:2:3:4:5", message=owner.last)  # no staff button has these
+    assert owner.last_answer()["show_alert"] is True  # the fallback: an outdated button
+    assert "outdated" in owner.last_answer()["text"]
+
+
+def test_a_router_with_a_handler_outside_callback_data_is_not_gated() -> None:
+    plain = Router(name="plain")
+    plain.callback_query.register(_noop, MenuCb.filter())
+    sub = Router(name="sub")
+    sub.callback_query.register(_noop, ClientCb.filter(F.action == "list"))
+    plain.include_router(sub)
+    assert callback_prefixes(plain) == frozenset({"m", "cl"})
+    other = Router(name="other")
+    other.callback_query.register(_noop)  # takes any tap
+    assert callback_prefixes(other) is None
+    gate_callbacks(other)
+    assert not other.callback_query._handler.filters
+
+
+async def test_the_gate_reads_the_prefix_only() -> None:
+    gate = CallbackPrefixes(frozenset({"cl", "x"}))
+    assert await gate(_query("cl:list:1"))
+    assert await gate(_query("x"))
+    assert not await gate(_query("clx:list"))
+    assert not await gate(_query("m:clients"))
+    assert not await gate(_query(None))
+
+
+async def _noop(query: CallbackQuery) -> None:
+    """A handler for the routers built here."""
+
+
+def _query(data: str | None) -> CallbackQuery:
+    user = User(id=1, is_bot=False, first_name="A")
+    return CallbackQuery(id="1", from_user=user, chat_instance="c", data=data)
