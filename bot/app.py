@@ -26,6 +26,7 @@ from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from apscheduler.executors.asyncio import AsyncIOExecutor
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.admission import Admission, AwayDuringRequests
 from bot.config import Settings
 from bot.exports import ExportWorker
 from bot.middlewares import ActorMiddleware, DomainErrorMiddleware
@@ -51,8 +52,12 @@ COMMANDS = ("menu", "cancel")
 GC_THRESHOLD = (20_000, 20, 20)  # the collector's, while the bot runs (Python's: 700, 10, 10)
 
 
-def create_bot(settings: Settings) -> Bot:
+def create_bot(settings: Settings, admission: Admission | None = None) -> Bot:
+    """The Bot; with `admission`, an update lets go of its place while it waits on a request
+    (flood control's waits included)."""
     session = BotApiSession(api=TelegramAPIServer.from_base(settings.bot_api_url))
+    if admission is not None:
+        session.middleware(AwayDuringRequests(admission))
     session.middleware(RetryAfterMiddleware())
     return Bot(
         settings.bot_token.get_secret_value().strip(),
@@ -145,7 +150,8 @@ class FarmDesk:
             telemetry_concurrency=settings.telemetry_concurrency,
             telemetry_networks=settings.telemetry_networks,
         )
-        self.bot = create_bot(settings)
+        self.admission = Admission()  # first come, first answered (bot/admission.py)
+        self.bot = create_bot(settings, self.admission)
         storage, isolation = create_storage(settings, self.db)
         self.dp = Dispatcher(
             storage=storage,
@@ -155,6 +161,9 @@ class FarmDesk:
             settings=settings,
             web_base_url=settings.web_base_url,
         )
+        # inside aiogram's per-chat lock: a member's second tap waits for their first without
+        # taking a place
+        self.dp.update.outer_middleware(self.admission)
         if isinstance(storage, SQLStorage):  # one write per update, before the bot speaks
             write_state_per_update(self.dp, self.bot, storage)
         self.dp.update.outer_middleware(

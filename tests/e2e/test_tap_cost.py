@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import json
 import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -13,6 +16,7 @@ from aiogram.dispatcher.event.handler import CallableObject
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, User
 
+from bot.admission import SLOTS
 from bot.app import GC_THRESHOLD, FarmDesk
 from bot.config import Settings
 from handlers.callbacks import ClientCb, MenuCb
@@ -153,3 +157,54 @@ async def _noop(query: CallbackQuery) -> None:
 def _query(data: str | None) -> CallbackQuery:
     user = User(id=1, is_bot=False, first_name="A")
     return CallbackQuery(id="1", from_user=user, chat_instance="c", data=data)
+
+
+async def test_members_tapping_at_once_are_worked_on_a_few_at_a_time(
+    settings: Settings, fake: FakeBotAPI
+) -> None:
+    """Twenty members tap Clients at the same moment: every one gets the list, and no more
+    than `SLOTS` updates work at once (the rest wait their turn instead of slowing every tap
+    in flight down); one waiting for Telegram's answer to a request is not working."""
+    ids = list(range(7001, 7021))
+    running = RunningBot(settings.model_copy(update={"owner_ids": ids}), fake)
+    await running.start()
+    try:
+        members = [fake.user(i, f"Member {i}") for i in ids]
+        for member in members:
+            await member.send("/menu")
+        admission = running.app.admission
+        in_flight, away, most, requests = 0, 0, 0, 0
+
+        async def counted(handler: Any, event: Any, data: dict[str, Any]) -> Any:
+            nonlocal in_flight, most
+            in_flight += 1
+            most = max(most, in_flight - away)
+            try:
+                await asyncio.sleep(0.01)  # a wait, as a database read is
+                return await handler(event, data)
+            finally:
+                in_flight -= 1
+
+        away_from = admission.away
+
+        @asynccontextmanager
+        async def counted_away() -> AsyncIterator[None]:
+            nonlocal away, most, requests
+            away += 1
+            requests += 1
+            try:
+                async with away_from():
+                    yield
+            finally:
+                away -= 1
+                most = max(most, in_flight - away)
+
+        admission.away = counted_away  # type: ignore[method-assign]
+        running.app.dp.update.outer_middleware(counted)  # inside Admission: registered after
+        await asyncio.gather(*(m.tap("Clients", wait=False) for m in members))
+        for member in members:
+            await member.wait_for(lambda m: "Clients" in m.plain and "Sort by" in str(m.buttons()))
+        assert 2 <= most <= SLOTS  # without Admission: all twenty at once
+        assert requests >= 2 * len(members)  # each: the edit and the button's answer
+    finally:
+        await running.stop()
