@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 from aiogram import F, Router
 from aiogram.dispatcher.event.handler import CallableObject
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, User
+from pydantic import ValidationError
 
 from bot.admission import SLOTS
 from bot.app import GC_THRESHOLD, FarmDesk
 from bot.config import Settings
-from handlers.callbacks import ClientCb, MenuCb
+from handlers.callbacks import Callback, ClientCb, MenuCb
 from handlers.gates import CallbackPrefixes, callback_prefixes, gate_callbacks
 from tests.e2e.conftest import OWNER_ID, RunningBot
 from tests.fakebotapi import FakeBotAPI, TelegramUser
@@ -107,13 +107,13 @@ async def test_a_tap_is_offered_only_to_the_routers_whose_buttons_carry_it(
     last) still get what nothing took."""
     await owner.send("/menu")
     tried: list[str] = []
-    unpack = CallbackData.unpack.__func__  # type: ignore[attr-defined]
+    unpack = Callback.unpack.__func__  # type: ignore[attr-defined]
 
-    def counted(cls: type[CallbackData], value: str) -> CallbackData:
+    def counted(cls: type[Callback], value: str) -> Callback:
         tried.append(cls.__name__)
         return unpack(cls, value)
 
-    monkeypatch.setattr(CallbackData, "unpack", classmethod(counted))
+    monkeypatch.setattr(Callback, "unpack", classmethod(counted))
     await owner.tap("Clients")
     assert "Clients" in owner.last.plain
     # the watcher's one button first, then the menu's (its routers take "m" and "x" taps)
@@ -208,3 +208,16 @@ async def test_members_tapping_at_once_are_worked_on_a_few_at_a_time(
         assert requests >= 2 * len(members)  # each: the edit and the button's answer
     finally:
         await running.stop()
+
+
+def test_a_taps_data_is_unpacked_once_and_shared_unchanged() -> None:
+    """A score of handlers test their rule on one tap's data: they get one immutable value."""
+    first = ClientCb.unpack("cl:list:0:3:")
+    assert ClientCb.unpack("cl:list:0:3:") is first
+    assert first == ClientCb(action="list", page=3)
+    with pytest.raises(ValidationError):
+        first.page = 4  # type: ignore[misc]
+    with pytest.raises(ValueError, match="not MenuCb data"):
+        MenuCb.unpack("cl:list:0:3:")
+    with pytest.raises(TypeError):  # a forged one: the prefix, but not the fields
+        ClientCb.unpack("cl:list")
