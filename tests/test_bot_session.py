@@ -1,0 +1,100 @@
+"""`bot.session.BotApiSession` against the fake Bot API: what an answer gives back."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+
+import pytest
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import EditMessageText
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.session import BotApiSession
+from tests.fakebotapi import FakeBotAPI
+
+TOKEN = "123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+CHAT = 1001
+
+
+def keyboard(n: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=f"Client {i}", callback_data=f"cl:card:{i}:0:")]
+            for i in range(n)
+        ]
+        + [[InlineKeyboardButton(text="Site", url="https://example.com/a?b=1")]]
+    )
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotAPI]:
+    api = FakeBotAPI(TOKEN)
+    await api.start()
+    try:
+        yield api
+    finally:
+        await api.stop()
+
+
+@pytest.fixture
+async def bot(fake: FakeBotAPI) -> AsyncIterator[Bot]:
+    session = BotApiSession(api=TelegramAPIServer.from_base(fake.base_url))
+    instance = Bot(TOKEN, session=session)
+    try:
+        yield instance
+    finally:
+        await session.close()
+
+
+async def test_an_edit_answers_with_the_message_and_the_keyboard_it_sent(
+    fake: FakeBotAPI, bot: Bot
+) -> None:
+    """Telegram echoes the keyboard a request carried; the answer gives the object sent, and
+    everything else as Telegram said it."""
+    sent = await bot.send_message(CHAT, "<b>Clients</b>", reply_markup=keyboard(3))
+    assert sent.reply_markup == keyboard(3)
+    new = keyboard(12)
+    edited = await bot.edit_message_text(
+        "<b>Clients</b> page 2", chat_id=CHAT, message_id=sent.message_id, reply_markup=new
+    )
+    assert isinstance(edited, Message)
+    assert edited.reply_markup is new
+    assert edited.message_id == sent.message_id and edited.chat.id == CHAT
+    assert edited.text == "<b>Clients</b> page 2"
+    assert isinstance(edited.date, datetime) and edited.edit_date is not None
+    stored = fake.chat(CHAT)[-1]
+    assert [b["callback_data"] for (b,) in stored.raw["reply_markup"]["inline_keyboard"][:-1]] == [
+        f"cl:card:{i}:0:" for i in range(12)
+    ]
+    # the answer says what aiogram's own check makes of it
+    method = EditMessageText(
+        text="x", chat_id=CHAT, message_id=sent.message_id, reply_markup=keyboard(2)
+    )
+    content = (
+        '{"ok": true, "result": {"message_id": 5, "date": 1700000000, "text": "x",'
+        ' "chat": {"id": 1001, "type": "private"}, "reply_markup": '
+        + keyboard(2).model_dump_json(exclude_none=True)
+        + "}}"
+    )
+    session = bot.session
+    assert isinstance(session, BotApiSession)
+    ours = session.check_response(bot, method, 200, content).result
+    theirs = AiohttpSession.check_response(session, bot, method, 200, content).result
+    assert isinstance(ours, Message) and isinstance(theirs, Message)
+    assert ours.model_dump() == theirs.model_dump()
+
+
+async def test_a_refused_edit_is_aiogram_s_error(fake: FakeBotAPI, bot: Bot) -> None:
+    sent = await bot.send_message(CHAT, "one", reply_markup=keyboard(1))
+    with pytest.raises(TelegramBadRequest, match="message is not modified"):
+        await bot.edit_message_text(
+            "one", chat_id=CHAT, message_id=sent.message_id, reply_markup=keyboard(1)
+        )
+    with pytest.raises(TelegramBadRequest):
+        await bot.edit_message_text(
+            "two", chat_id=CHAT, message_id=sent.message_id + 99, reply_markup=keyboard(1)
+        )
