@@ -97,7 +97,9 @@ class Admission(BaseMiddleware):
         try:
             yield
         finally:
-            await place.take(back=True)
+            task = asyncio.current_task()
+            if task is None or not task.cancelling():  # an update being cancelled needs none
+                await place.take(back=True)
 
     async def _take(self, *, back: bool) -> None:
         if self._free > 0 and not _waiting(self._back) and (back or not _waiting(self._new)):

@@ -145,3 +145,29 @@ async def test_a_task_an_update_started_does_not_give_up_the_updates_place() -> 
     second = asyncio.create_task(admission(other, EVENT, {}))
     await asyncio.gather(first, second)
     assert log == ["task away", "update goes on", "other works"]
+
+
+async def test_an_update_cancelled_while_it_waits_on_telegram_ends_without_a_place() -> None:
+    """At shutdown an update cancelled during a request unwinds at once, instead of queueing
+    for a place it will never use behind one that still works."""
+    admission = Admission(slots=1, hold=60)
+    answered, other_done = asyncio.Event(), asyncio.Event()
+
+    async def waits(_event: Any, _data: dict[str, Any]) -> None:
+        async with admission.away():
+            await answered.wait()
+
+    async def works(_event: Any, _data: dict[str, Any]) -> None:
+        await other_done.wait()
+
+    first = asyncio.create_task(admission(waits, EVENT, {}))
+    await settle()
+    second = asyncio.create_task(admission(works, EVENT, {}))
+    await settle()
+    first.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(first, 1)
+    other_done.set()
+    await second
+    third = asyncio.create_task(admission(works, EVENT, {}))
+    assert await asyncio.wait_for(third, 1) is None  # and no place was lost
