@@ -1,4 +1,6 @@
-"""Shared fixtures: a real, migrated SQLite database file and the services on top of it."""
+"""Shared fixtures: a real, migrated SQLite database file and the services on top of it, and
+the fake Bot API for tests that drive it with a plain aiogram Bot (tests/e2e has its own, for
+the bot's token)."""
 
 from __future__ import annotations
 
@@ -13,8 +15,10 @@ from services.actor import Actor
 from services.container import Services
 from storage.db import Database
 from storage.migrate import upgrade
+from tests.fakebotapi import FakeBotAPI
 
 OWNER_TG = 1001
+API_TOKEN = "123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"  # the fake Bot API's bot
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -77,3 +81,14 @@ async def join(
     actor = await services.staff.resolve(telegram_id, name, None, "en")
     assert actor is not None
     return actor
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotAPI]:
+    """The fake Bot API on 127.0.0.1, serving `API_TOKEN`'s bot."""
+    api = FakeBotAPI(API_TOKEN)
+    await api.start()
+    try:
+        yield api
+    finally:
+        await api.stop()

@@ -14,9 +14,10 @@ from aiogram.methods import EditMessageText
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.session import BotApiSession
+from tests.conftest import API_TOKEN
 from tests.fakebotapi import FakeBotAPI
 
-TOKEN = "123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+TOKEN = API_TOKEN
 CHAT = 1001
 
 
@@ -28,16 +29,6 @@ def keyboard(n: int) -> InlineKeyboardMarkup:
         ]
         + [[InlineKeyboardButton(text="Site", url="https://example.com/a?b=1")]]
     )
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeBotAPI]:
-    api = FakeBotAPI(TOKEN)
-    await api.start()
-    try:
-        yield api
-    finally:
-        await api.stop()
 
 
 @pytest.fixture

@@ -32,9 +32,10 @@ from aiogram.types import (
     Update,
 )
 
+from tests.conftest import API_TOKEN
 from tests.fakebotapi import FakeBotAPI
 
-TOKEN = "123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+TOKEN = API_TOKEN
 CHAT = 1001
 
 
@@ -54,16 +55,6 @@ def keyboard(*buttons: tuple[str, str]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[[InlineKeyboardButton(text=t, callback_data=d)] for t, d in buttons]
     )
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeBotAPI]:
-    api = FakeBotAPI(TOKEN)
-    await api.start()
-    try:
-        yield api
-    finally:
-        await api.stop()
 
 
 @pytest.fixture
