@@ -54,7 +54,12 @@ def _sqlite_engine(url: str, begin: str) -> AsyncEngine:
     # coming back to the pool is rolled back only if its transaction is still open (a session
     # always commits or rolls back first).
     engine = create_async_engine(
-        url, connect_args={"timeout": 30}, pool_reset_on_return=None, module=OneTripDbapi()
+        url,
+        connect_args={"timeout": 30},
+        pool_reset_on_return=None,
+        module=OneTripDbapi(),
+        pool_size=16,
+        max_overflow=16,
     )
 
     @event.listens_for(engine.sync_engine, "connect")
