@@ -5,12 +5,21 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import event, insert, select, update
 
 from services.clients.service import ClientQuery
 from services.container import Services
 from services.errors import AreaClosed, Conflict, Invalid, PermissionDenied
-from storage.models import Bill, Miner, OutboxMessage, Task, TaskManager, TaskStatus
+from storage.models import (
+    Bill,
+    Client,
+    Miner,
+    OutboxMessage,
+    Task,
+    TaskManager,
+    TaskStatus,
+    utcnow,
+)
 from tests.conftest import join
 
 
@@ -115,6 +124,36 @@ async def test_overview_counts_search_mine_sort(services: Services, owner, db) -
     assert [c.id for c in mine.items] == [zeta.id]
     by_id = await services.clients.overview(owner, ClientQuery(sort="id"), page=99)
     assert by_id.page == 0 and [c.id for c in by_id.items] == [acme.id, zeta.id]
+
+
+async def test_the_list_size_is_counted_again_only_when_clients_change(
+    services: Services, owner, db
+) -> None:
+    counted: list[bool] = []
+
+    @event.listens_for(db.read_engine.sync_engine, "before_cursor_execute")
+    def _seen(_conn, _cursor, statement: str, *_args) -> None:
+        if "page.id" in statement:  # a page of the overview
+            counted.append("AS total" in statement)
+
+    for n in range(3):
+        await add(services, owner, f"Client {n}", f"c{n}@x.io")
+    first = await services.clients.overview(owner, per_page=2)
+    second = await services.clients.overview(owner, page=1, per_page=2)
+    assert (first.total, second.total, [c.name for c in second.items]) == (3, 3, ["Client 2"])
+    assert counted == [True, False]  # the second page knew the size
+
+    await add(services, owner, "Client 3", "c3@x.io")  # through the service
+    assert (await services.clients.overview(owner, per_page=2)).total == 4
+    async with db.write() as session:  # any write to the table, by any code in this process
+        await session.execute(
+            update(Client).where(Client.name == "Client 0").values(archived_at=utcnow())
+        )
+    assert (await services.clients.overview(owner, per_page=2)).total == 3
+    archived = await services.clients.overview(owner, ClientQuery(archived=True), per_page=2)
+    assert archived.total == 1
+    assert (await services.clients.overview(owner, per_page=2)).total == 3
+    assert counted == [True, False, True, True, True, False]
 
 
 async def test_edit_logs_old_and_new_and_refuses_a_stale_save(

@@ -32,6 +32,7 @@ from storage.repositories import clients as repo
 
 EDITABLE = ("name", "email", "manager", "phone", "messenger")
 SORTS = ("name", "id")
+TOTALS_KEPT = 1024  # list sizes remembered (a search or a manager each is one)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +127,9 @@ class ClientService:
         self.audit = audit
         self.facility = facility
         self.clock = clock
+        # the overview's list sizes, by (search, manager, archived): counting 2,000 clients is
+        # most of a page's statement, and the count changes only with the clients table
+        self._totals: dict[tuple[str | None, int | None, bool], tuple[int, int]] = {}
 
     async def _require(self, actor: Actor, *permissions: Permission) -> None:
         """The Clients area is open (plan, switch, clients.view) and `actor` holds `permissions`."""
@@ -142,6 +146,10 @@ class ClientService:
         search = (query.search or "").strip() or None
         manager_id = actor.staff_id if query.mine else None
         sort = query.sort if query.sort in SORTS else "name"
+        key = (search, manager_id, query.archived)
+        version = self.db.version(Client.__tablename__)  # read before the table it stands for
+        kept = self._totals.get(key)
+        known = kept[1] if kept is not None and kept[0] == version else None
         async with self.db.read() as session:
             rows = await repo.summaries(
                 session,
@@ -151,9 +159,10 @@ class ClientService:
                 offset=max(page, 0) * per_page,
                 limit=per_page,
                 archived=query.archived,
+                total=known is None,
             )
             if rows:
-                total = int(rows[0].total)
+                total = int(rows[0].total) if known is None else known
             else:  # an empty list, or a page past its end (the list shrank between two taps)
                 total = await repo.count(
                     session, search=search, manager_id=manager_id, archived=query.archived
@@ -169,6 +178,9 @@ class ClientService:
                         limit=per_page,
                         archived=query.archived,
                     )
+        if len(self._totals) >= TOTALS_KEPT:
+            self._totals.clear()
+        self._totals[key] = (version, total)
         return Page(
             [_summary(row) for row in rows], clamp_page(page, total, per_page), per_page, total
         )

@@ -131,9 +131,10 @@ def _with_counts(clients: Any, order: tuple[Any, ...]) -> Select[*tuple[Any, ...
 
 @cache
 def _page_statement(
-    search: bool, by_id: bool, mine: bool, sort: str, archived: bool = False
+    search: bool, by_id: bool, mine: bool, sort: str, archived: bool = False, total: bool = True
 ) -> Select[*tuple[Any, ...]]:
-    """The page is cut first (LIMIT on clients only), then counted: 8 rows, not 2,000."""
+    """The page is cut first (LIMIT on clients only), then counted: 8 rows, not 2,000; the
+    list's `total` goes along unless the caller knows it."""
     order = (Client.id,) if sort == "id" else (Client.name_key, Client.id)
     page = (
         _filtered(
@@ -144,9 +145,12 @@ def _page_statement(
         .offset(bindparam("offset"))
         .subquery("page")
     )
-    total = _count_statement(search, by_id, mine, archived).scalar_subquery().label("total")
     outer_order = (page.c.id,) if sort == "id" else (page.c.name_key, page.c.id)
-    return _with_counts(page, outer_order).add_columns(total)
+    statement = _with_counts(page, outer_order)
+    if not total:
+        return statement
+    count = _count_statement(search, by_id, mine, archived).scalar_subquery().label("total")
+    return statement.add_columns(count)
 
 
 @cache
@@ -194,11 +198,12 @@ async def summaries(
     offset: int,
     limit: int,
     archived: bool = False,
+    total: bool = True,
 ) -> Sequence[Row[*tuple[Any, ...]]]:
     """One page of clients (active, or `archived`) with their counts; each row also carries the
-    list's `total`."""
+    list's `total` unless `total` is false."""
     params, by_id, mine = _params(search, manager_id)
-    statement = _page_statement(bool(search), by_id, mine, sort, archived)
+    statement = _page_statement(bool(search), by_id, mine, sort, archived, total)
     result = await session.execute(statement, {**params, "limit": limit, "offset": offset})
     return result.all()
 
