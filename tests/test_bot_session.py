@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import AsyncIterator
 from datetime import datetime
 
@@ -89,3 +90,39 @@ async def test_a_refused_edit_is_aiogram_s_error(fake: FakeBotAPI, bot: Bot) -> 
         await bot.edit_message_text(
             "two", chat_id=CHAT, message_id=sent.message_id + 99, reply_markup=keyboard(1)
         )
+
+
+async def test_a_tap_carries_the_keyboard_object_sent_while_telegram_s_copy_is_unchanged(
+    fake: FakeBotAPI, bot: Bot
+) -> None:
+    """A tap comes back with the tapped message and its keyboard: the object the bot sent, when
+    what Telegram gives is what it echoed for that message; read anew otherwise."""
+    sent_markup = keyboard(4)
+    await bot.send_message(CHAT, "Clients", reply_markup=sent_markup)
+    other = await bot.send_message(CHAT, "Tasks", reply_markup=keyboard(2))
+    raw = fake.chat(CHAT)[-2].raw
+    changed = copy.deepcopy(raw)
+    changed["reply_markup"]["inline_keyboard"][0][0]["text"] = "Renamed"
+    unknown = {**copy.deepcopy(raw), "message_id": other.message_id + 50}
+    for message in (raw, changed, unknown):
+        fake.push_update(
+            {
+                "callback_query": {
+                    "id": "1",
+                    "from": {"id": CHAT, "is_bot": False, "first_name": "M"},
+                    "message": copy.deepcopy(message),
+                    "chat_instance": "7",
+                    "data": "cl:card:1:0:",
+                }
+            }
+        )
+    markups: list[InlineKeyboardMarkup] = []
+    for update in await bot.get_updates(timeout=0):
+        assert update.callback_query is not None
+        tapped = update.callback_query.message
+        assert isinstance(tapped, Message) and tapped.reply_markup is not None
+        markups.append(tapped.reply_markup)
+    same, renamed, stranger = markups
+    assert same is sent_markup
+    assert renamed is not sent_markup and renamed.inline_keyboard[0][0].text == "Renamed"
+    assert stranger is not sent_markup and stranger.model_dump() == sent_markup.model_dump()
