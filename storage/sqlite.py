@@ -127,7 +127,8 @@ class BegunServerSideCursor(AsyncAdapt_aiosqlite_ss_cursor):
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     """aiosqlite's connection as SQLAlchemy sees it. `pending_begin` is the BEGIN statement
     the next statement runs first (set by the engine when a transaction starts); a
-    transaction that ran nothing has nothing to commit or roll back."""
+    transaction that ran nothing, or whose statements ran on their own, has nothing to commit
+    or roll back."""
 
     __slots__ = ("pending_begin",)
     _cursor_cls = OneTripCursor
@@ -138,16 +139,22 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         self.pending_begin: str | None = None
 
     def commit(self) -> None:
-        if self.pending_begin is not None:
-            self.pending_begin = None
+        if self._nothing_open():
             return
         super().commit()
 
     def rollback(self) -> None:
-        if self.pending_begin is not None:
-            self.pending_begin = None
+        if self._nothing_open():
             return
         super().rollback()
+
+    def _nothing_open(self) -> bool:
+        """No transaction to end: none began (BEGIN still owed), or statements ran on their
+        own (`Database.rows`). Asked between statements, never while one runs."""
+        if self.pending_begin is not None:
+            self.pending_begin = None
+            return True
+        return not self._connection.in_transaction
 
 
 class OneTripDbapi(AsyncAdapt_aiosqlite_dbapi):

@@ -63,6 +63,28 @@ async def test_a_statement_is_one_trip_and_a_transaction_two(
     assert trips == []
 
 
+async def test_rows_is_one_trip_outside_any_transaction(db: Database, trips: list[str]) -> None:
+    await _table(db)
+    async with db.write() as session:
+        await session.execute(text("insert into t (v) values ('a'), ('b')"))
+    await db.rows(select(text("v")).select_from(text("t")))  # warm the pool
+    trips.clear()
+    rows = await db.rows(select(text("v")).select_from(text("t")).order_by(text("v")))
+    assert [r[0] for r in rows] == ["a", "b"]
+    assert len(trips) == 1  # the select and its rows; no BEGIN, no COMMIT or ROLLBACK
+    # the connection goes back clean: the next read still begins, and sees one moment
+    other = sqlite3.connect(_path(db), isolation_level=None)
+    try:
+        async with db.read() as session:
+            first = (await session.execute(text("select count(*) from t"))).scalar()
+            other.execute("insert into t (v) values ('c')")
+            again = (await session.execute(text("select count(*) from t"))).scalar()
+        assert first == again == 2
+        assert len(await db.rows(select(text("v")).select_from(text("t")))) == 3
+    finally:
+        other.close()
+
+
 async def test_a_write_holds_the_write_lock_from_its_first_statement(db: Database) -> None:
     await _table(db)
     other = sqlite3.connect(_path(db), timeout=0, isolation_level=None)

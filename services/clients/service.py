@@ -150,9 +150,8 @@ class ClientService:
         version = self.db.version(Client.__tablename__)  # read before the table it stands for
         kept = self._totals.get(key)
         known = kept[1] if kept is not None and kept[0] == version else None
-        async with self.db.read() as session:
-            rows = await repo.summaries(
-                session,
+        rows = await self.db.rows(
+            *repo.page_query(
                 search=search,
                 manager_id=manager_id,
                 sort=sort,
@@ -161,9 +160,11 @@ class ClientService:
                 archived=query.archived,
                 total=known is None,
             )
-            if rows:
-                total = int(rows[0].total) if known is None else known
-            else:  # an empty list, or a page past its end (the list shrank between two taps)
+        )
+        if rows:
+            total = int(rows[0].total) if known is None else known
+        else:  # an empty list, or a page past its end (the list shrank between two taps)
+            async with self.db.read() as session:
                 total = await repo.count(
                     session, search=search, manager_id=manager_id, archived=query.archived
                 )
@@ -187,8 +188,7 @@ class ClientService:
 
     async def card(self, actor: Actor, client_id: int) -> ClientSummary:
         await self._require(actor, Permission.CLIENTS_VIEW)
-        async with self.db.read() as session:
-            row = await repo.summary(session, client_id)
+        row = next(iter(await self.db.rows(*repo.card_query(client_id))), None)
         if row is None:
             raise NotFound("client", client_id)
         return _summary(row)

@@ -189,8 +189,10 @@ async def count(
     return int(await session.scalar(statement, params) or 0)
 
 
-async def summaries(
-    session: AsyncSession,
+Query = tuple[Select[*tuple[Any, ...]], dict[str, Any]]  # a statement and its parameters
+
+
+def page_query(
     *,
     search: str | None,
     manager_id: int | None,
@@ -199,13 +201,18 @@ async def summaries(
     limit: int,
     archived: bool = False,
     total: bool = True,
-) -> Sequence[Row[*tuple[Any, ...]]]:
+) -> Query:
     """One page of clients (active, or `archived`) with their counts; each row also carries the
     list's `total` unless `total` is false."""
     params, by_id, mine = _params(search, manager_id)
     statement = _page_statement(bool(search), by_id, mine, sort, archived, total)
-    result = await session.execute(statement, {**params, "limit": limit, "offset": offset})
-    return result.all()
+    return statement, {**params, "limit": limit, "offset": offset}
+
+
+async def summaries(session: AsyncSession, **query: Any) -> Sequence[Row[*tuple[Any, ...]]]:
+    """The rows of `page_query(**query)`."""
+    statement, params = page_query(**query)
+    return (await session.execute(statement, params)).all()
 
 
 def matching(search: str | None, *, archived: bool = False) -> ColumnElement[bool]:
@@ -252,8 +259,13 @@ async def find(
     return [(i, n, e) for i, n, e in rows]
 
 
+def card_query(client_id: int) -> Query:
+    """One client with its counts, as a row of the overview."""
+    return _card_statement(), {"client_id": client_id}
+
+
 async def summary(session: AsyncSession, client_id: int) -> Row[*tuple[Any, ...]] | None:
-    return (await session.execute(_card_statement(), {"client_id": client_id})).first()
+    return (await session.execute(*card_query(client_id))).first()
 
 
 async def by_email(session: AsyncSession, email: str) -> Client | None:
