@@ -48,7 +48,7 @@ class BotApiSession(AiohttpSession):
     ) -> FormData | JsonPayload:
         files: dict[str, InputFile] = {}
         body: dict[str, Any] = {}
-        for key, value in method.model_dump(warnings=False).items():
+        for key, value in method.model_dump(warnings=False, exclude_none=True).items():
             prepared = self.prepare_value(value, bot=bot, files=files, _dumps_json=False)
             if prepared is not None and prepared != "":  # the form leaves these out too
                 body[key] = prepared

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from collections.abc import AsyncIterator
 from datetime import datetime
+from typing import Any
 
 import pytest
 from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.methods import EditMessageText
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, TelegramMethod
+from aiogram.types import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    LinkPreviewOptions,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyParameters,
+)
 
 from bot.session import BotApiSession
 from tests.conftest import API_TOKEN
@@ -126,3 +137,46 @@ async def test_a_tap_carries_the_keyboard_object_sent_while_telegram_s_copy_is_u
     assert same is sent_markup
     assert renamed is not sent_markup and renamed.inline_keyboard[0][0].text == "Renamed"
     assert stranger is not sent_markup and stranger.model_dump() == sent_markup.model_dump()
+
+
+async def test_a_json_body_says_what_aiogram_s_form_says(fake: FakeBotAPI, bot: Bot) -> None:
+    """Each request, sent as JSON, reaches the Bot API with the parameters aiogram's own form
+    would carry: bot defaults filled in, nothing for what is unset or None."""
+    form = AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url))
+    defaults = DefaultBotProperties(parse_mode="HTML", link_preview_is_disabled=True)
+    ours, theirs = (
+        Bot(TOKEN, session=bot.session, default=defaults),
+        Bot(TOKEN, session=form, default=defaults),
+    )
+    sent = await ours.send_message(CHAT, "first")
+    requests: list[TelegramMethod[Any]] = [
+        SendMessage(chat_id=CHAT, text="<b>list</b>", reply_markup=keyboard(2)),
+        SendMessage(
+            chat_id=CHAT,
+            text="plain",
+            parse_mode=None,
+            reply_parameters=ReplyParameters(message_id=sent.message_id),
+        ),
+        SendMessage(
+            chat_id=CHAT,
+            text="preview",
+            link_preview_options=LinkPreviewOptions(is_disabled=False),
+            reply_markup=ReplyKeyboardMarkup(
+                keyboard=[[KeyboardButton(text="k")]], resize_keyboard=True
+            ),
+        ),
+        EditMessageText(
+            chat_id=CHAT, message_id=sent.message_id, text="edited", reply_markup=keyboard(1)
+        ),
+        AnswerCallbackQuery(callback_query_id="1", text="Saved", show_alert=True),
+    ]
+    try:
+        for method in requests:
+            received = []
+            for sender in (ours, theirs):
+                with contextlib.suppress(TelegramBadRequest):  # the second edit: "not modified"
+                    await sender(method)
+                received.append(fake.calls[-1].params)
+            assert received[0] == received[1], type(method).__name__
+    finally:
+        await form.close()
