@@ -398,21 +398,26 @@ class ClientService:
             )
 
 
+_MINER_COLUMNS = tuple((status, f"m_{status}") for status in MINER_STATUSES)
+_TASK_COLUMNS = tuple((category, f"t_{category}") for category in TASK_CATEGORIES)
+
+
 def _summary(row: Any) -> ClientSummary:
     """A client row with its counts (columns m_<status>, t_<category>, bills) as a summary."""
+    m = row._mapping  # by key: a Row's attributes are looked up one by one in Python
     return ClientSummary(
-        id=row.id,
-        name=row.name,
-        email=row.email,
-        phone=row.phone,
-        messenger=row.messenger,
-        manager_id=row.manager_id,
-        manager_name=row.manager_name,
-        version=row.version,
-        created_at=row.created_at,
-        miners={s: n for s in MINER_STATUSES if (n := getattr(row, f"m_{s}"))},
-        tasks={c: n for c in TASK_CATEGORIES if (n := getattr(row, f"t_{c}"))},
-        bills=row.bills,
-        archived_at=row.archived_at,
-        merged_into_id=row.merged_into_id,
+        id=m["id"],
+        name=m["name"],
+        email=m["email"],
+        phone=m["phone"],
+        messenger=m["messenger"],
+        manager_id=m["manager_id"],
+        manager_name=m["manager_name"],
+        version=m["version"],
+        created_at=m["created_at"],
+        miners={status: n for status, column in _MINER_COLUMNS if (n := m[column])},
+        tasks={category: n for category, column in _TASK_COLUMNS if (n := m[column])},
+        bills=m["bills"],
+        archived_at=m["archived_at"],
+        merged_into_id=m["merged_into_id"],
     )
