@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Iterator
 from typing import Any
@@ -151,3 +152,31 @@ async def test_the_engines_use_the_one_trip_connection(db: Database) -> None:
     async with db.write_engine.connect() as conn:
         raw = await conn.get_raw_connection()
         assert isinstance(raw.dbapi_connection, OneTripConnection)
+
+
+async def test_a_burst_of_reads_reuses_the_pool_s_connections(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sixteen reads at once (eight updates working, the outbox, exports, the poller) keep
+    their connections: each new one is a thread and four PRAGMAs."""
+    opened: list[str] = []
+    original = aiosqlite.connect
+
+    def counted(*args: Any, **kwargs: Any) -> aiosqlite.Connection:
+        opened.append("connect")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite, "connect", counted)
+
+    async def burst() -> None:
+        async def one() -> None:
+            async with db.read() as session:
+                await session.execute(text("select 1"))
+                await asyncio.sleep(0.01)  # all sixteen are open at once
+
+        await asyncio.gather(*(one() for _ in range(16)))
+
+    await burst()
+    assert len(opened) == 16
+    await burst()
+    assert len(opened) == 16  # none opened again
