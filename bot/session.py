@@ -14,7 +14,9 @@
   the bot last sent or edited that message. The session keeps, for the last messages it sent a
   keyboard with, what Telegram echoed and the object sent; an update from polling whose keyboard
   is equal to what was echoed gets that object instead of a new one built button by button (two
-  thirds of reading a tap on a list). Any other keyboard is read as aiogram reads it.
+  thirds of reading a tap on a list). Any other keyboard is read as aiogram reads it. A webhook's
+  update is read with the session's ``json_loads`` (aiogram's handler asks the session), which
+  does the same for it.
 """
 
 from __future__ import annotations
@@ -42,6 +44,15 @@ class BotApiSession(AiohttpSession):
         super().__init__(**kwargs)
         self._response_types: dict[type[TelegramMethod[Any]], type[Response[Any]]] = {}
         self._keyboards: OrderedDict[tuple[Any, Any], _Keyboard] = OrderedDict()
+        self._decode = self.json_loads
+        self.json_loads = self._loads
+
+    def _loads(self, text: str) -> Any:
+        """JSON as the session reads it; an update (the webhook's) with the keyboards known."""
+        value = self._decode(text)
+        if isinstance(value, dict) and "update_id" in value:
+            self._known_keyboard(value)
+        return value
 
     def build_form_data(  # type: ignore[override]  # a JSON payload where there is no file
         self, bot: Bot, method: TelegramMethod[TelegramType]

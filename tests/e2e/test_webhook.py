@@ -5,12 +5,14 @@ polling, updates without it (or with a wrong one) are refused and reach nothing.
 from __future__ import annotations
 
 import asyncio
+import copy
 import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
 import pytest
+from aiogram.methods import SendMessage
 from pydantic import SecretStr
 
 from bot.app import FarmDesk
@@ -87,6 +89,42 @@ async def test_updates_with_the_secret_reach_the_bot_and_others_are_refused(
     assert await post(hooked, update(4, "/cancel"), SECRET) == 200
     await owner.wait_for(lambda m: m.plain == "There is nothing to cancel.")
     assert len(fake.calls_of("getUpdates")) == polls  # no long polling meanwhile
+
+
+async def test_a_tap_on_the_webhook_carries_the_keyboard_object_the_bot_sent(
+    hooked: FarmDesk, fake: FakeBotAPI
+) -> None:
+    """As with polling (bot/session.py): the tapped message's keyboard, unchanged since the bot
+    sent it, is the object sent rather than one built anew."""
+    sent: list[Any] = []
+    seen: list[Any] = []
+
+    async def record_sent(make_request: Any, bot: Any, method: Any) -> Any:
+        if isinstance(method, SendMessage):
+            sent.append(method.reply_markup)
+        return await make_request(bot, method)
+
+    async def record_seen(handler: Any, event: Any, data: dict[str, Any]) -> Any:
+        if event.callback_query is not None:
+            seen.append(event.callback_query.message.reply_markup)
+        return await handler(event, data)
+
+    hooked.bot.session.middleware(record_sent)
+    hooked.dp.update.outer_middleware(record_seen)
+    assert await post(hooked, update(1, "/menu"), SECRET) == 200
+    owner = fake.user(OWNER_ID, "Olga")
+    menu = await owner.wait_for(lambda m: "👥 Clients" in [b for b, _ in m.buttons()])
+    data = dict(menu.buttons())["👥 Clients"]
+    query = {
+        "id": "77",
+        "from": {"id": OWNER_ID, "is_bot": False, "first_name": "Olga", "language_code": "en"},
+        "message": copy.deepcopy(menu.raw),
+        "chat_instance": "5",
+        "data": data,
+    }
+    assert await post(hooked, {"update_id": 2, "callback_query": query}, SECRET) == 200
+    await owner.wait_for(lambda m: m.message_id == menu.message_id and "Clients" in m.plain)
+    assert len(sent) == 1 and len(seen) == 1 and seen[0] is sent[0]
 
 
 def test_a_web_address_without_a_port_is_a_one_line_error(settings: Settings) -> None:
