@@ -10,6 +10,10 @@
   included: the keyboard the request carried. That part of the answer is taken as the object
   sent instead of being validated again, button by button (on a list screen, two thirds of
   checking the answer).
+- A request whose class says ``answer_unused`` (the edit of a screen, `handlers.render`) is only
+  checked for success and answered True, as the Bot API answers an edit of an inline message:
+  nobody reads the edited message, and building it with its entities cost more than the rest
+  of the request.
 - A tap comes back with the message tapped, its keyboard included: the one Telegram echoed when
   the bot last sent or edited that message. The session keeps, for the last messages it sent a
   keyboard with, what Telegram echoed and the object sent; an update from polling whose keyboard
@@ -77,10 +81,18 @@ class BotApiSession(AiohttpSession):
             self._response_types[kind] = response_type
         sent = getattr(method, "reply_markup", None)
         polled = isinstance(method, GetUpdates)
-        if (polled or isinstance(sent, InlineKeyboardMarkup)) and status_code == HTTPStatus.OK:
+        unused = getattr(method, "answer_unused", False)
+        if (
+            polled or unused or isinstance(sent, InlineKeyboardMarkup)
+        ) and status_code == HTTPStatus.OK:
             try:
                 answer = self.json_loads(content)
-                if answer["ok"] is True and self._take_known(answer["result"], sent, polled):
+                if answer["ok"] is not True:
+                    pass
+                elif unused:  # a success is all its caller wants to know
+                    self._take_known(answer["result"], sent, polled)
+                    return response_type.model_validate({"ok": True, "result": True})
+                elif self._take_known(answer["result"], sent, polled):
                     return response_type.model_validate(answer, context={"bot": bot})
             except (ValueError, KeyError, TypeError, AttributeError, ValidationError):
                 pass  # anything unexpected: aiogram's own check says what is wrong
@@ -95,6 +107,8 @@ class BotApiSession(AiohttpSession):
                 self._known_keyboard(update)
             return True
         if not isinstance(result, dict) or "reply_markup" not in result:
+            return False
+        if not isinstance(sent, InlineKeyboardMarkup):
             return False
         self._remember(result, sent)
         result["reply_markup"] = sent  # what Telegram echoes: the keyboard sent

@@ -26,6 +26,7 @@ from aiogram.types import (
 )
 
 from bot.session import BotApiSession
+from handlers.render import ScreenEdit
 from tests.conftest import API_TOKEN
 from tests.fakebotapi import FakeBotAPI
 
@@ -180,3 +181,30 @@ async def test_a_json_body_says_what_aiogram_s_form_says(fake: FakeBotAPI, bot: 
             assert received[0] == received[1], type(method).__name__
     finally:
         await form.close()
+
+
+async def test_a_screen_edit_is_checked_for_success_only(fake: FakeBotAPI, bot: Bot) -> None:
+    """`show`'s edit gives True instead of the edited message; a refusal is still aiogram's
+    error, and the keyboard it carried is known to the next tap."""
+    sent = await bot.send_message(CHAT, "one", reply_markup=keyboard(1))
+    new = keyboard(3)
+    edit = ScreenEdit(chat_id=CHAT, message_id=sent.message_id, text="two", reply_markup=new)
+    assert await bot(edit) is True
+    assert fake.chat(CHAT)[-1].plain == "two"
+    with pytest.raises(TelegramBadRequest, match="message is not modified"):
+        await bot(edit)
+    fake.push_update(
+        {
+            "callback_query": {
+                "id": "1",
+                "from": {"id": CHAT, "is_bot": False, "first_name": "M"},
+                "message": copy.deepcopy(fake.chat(CHAT)[-1].raw),
+                "chat_instance": "7",
+                "data": "cl:card:1:0:",
+            }
+        }
+    )
+    [update] = await bot.get_updates(timeout=0)
+    assert update.callback_query is not None
+    tapped = update.callback_query.message
+    assert isinstance(tapped, Message) and tapped.reply_markup is new
