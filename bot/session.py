@@ -87,13 +87,12 @@ class BotApiSession(AiohttpSession):
         ) and status_code == HTTPStatus.OK:
             try:
                 answer = self.json_loads(content)
-                if answer["ok"] is not True:
-                    pass
-                elif unused:  # a success is all its caller wants to know
-                    self._take_known(answer["result"], sent, polled)
-                    return response_type.model_validate({"ok": True, "result": True})
-                elif self._take_known(answer["result"], sent, polled):
-                    return response_type.model_validate(answer, context={"bot": bot})
+                if answer["ok"] is True:
+                    known = self._take_known(answer["result"], sent, polled)
+                    if unused:  # a success is all its caller wants to know
+                        return response_type.model_validate({"ok": True, "result": True})
+                    if known:
+                        return response_type.model_validate(answer, context={"bot": bot})
             except (ValueError, KeyError, TypeError, AttributeError, ValidationError):
                 pass  # anything unexpected: aiogram's own check says what is wrong
         return super().check_response(bot, method, status_code, content)
